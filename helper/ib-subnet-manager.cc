@@ -1,0 +1,239 @@
+/*
+ * Copyright (c) 2026 ai-fabric authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#include "ib-subnet-manager.h"
+
+#include "ns3/fabric-channel.h"
+#include "ns3/fabric-config-error.h"
+
+#include "ns3/log.h"
+#include "ns3/node.h"
+
+#include <limits>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("IbSubnetManager");
+
+IbSubnetManager::IbSubnetManager() = default;
+
+void
+IbSubnetManager::Run(NodeContainer nodes)
+{
+    NS_LOG_FUNCTION(this);
+    m_hcas.clear();
+    m_switches.clear();
+    m_switchIndex.clear();
+    m_byLid.clear();
+    for (auto it = nodes.Begin(); it != nodes.End(); ++it)
+    {
+        Ptr<Node> node = *it;
+        if (Ptr<IbSwitch> sw = node->GetObject<IbSwitch>())
+        {
+            m_switchIndex[node->GetId()] = m_switches.size();
+            m_switches.push_back(sw);
+            continue;
+        }
+        for (uint32_t i = 0; i < node->GetNDevices(); ++i)
+        {
+            if (Ptr<IbNetDevice> dev = DynamicCast<IbNetDevice>(node->GetDevice(i)))
+            {
+                m_hcas.push_back(dev);
+            }
+        }
+    }
+    AssignLids();
+    ComputeRoutes();
+}
+
+void
+IbSubnetManager::AssignLids()
+{
+    for (const auto& dev : m_hcas)
+    {
+        const uint16_t lid = dev->GetLid();
+        if (lid == 0)
+        {
+            continue;
+        }
+        auto [it, fresh] = m_byLid.emplace(lid, dev);
+        if (!fresh)
+        {
+            throw FabricConfigError("IbSubnetManager",
+                                    "LID " + std::to_string(lid) + " is used twice: " +
+                                        it->second->Describe() + " and " + dev->Describe());
+        }
+    }
+    uint16_t next = 1;
+    for (const auto& dev : m_hcas)
+    {
+        if (dev->GetLid() != 0)
+        {
+            continue;
+        }
+        while (m_byLid.count(next))
+        {
+            ++next;
+        }
+        if (next > 0xBFFF)
+        {
+            throw FabricConfigError("IbSubnetManager", "more HCA ports than unicast LIDs");
+        }
+        dev->SetLid(next);
+        m_byLid[next] = dev;
+    }
+}
+
+void
+IbSubnetManager::ComputeRoutes()
+{
+    const size_t n = m_switches.size();
+    // Switch adjacency: for each switch, (port, neighbour switch index).
+    std::vector<std::vector<std::pair<uint16_t, size_t>>> links(n);
+    for (size_t s = 0; s < n; ++s)
+    {
+        m_switches[s]->ClearRoutes();
+        for (uint16_t p = 0; p < m_switches[s]->GetNPorts(); ++p)
+        {
+            Ptr<FabricNetDevice> port = m_switches[s]->GetPort(p);
+            Ptr<FabricChannel> channel = DynamicCast<FabricChannel>(port->GetChannel());
+            if (!channel)
+            {
+                throw FabricConfigError("IbSubnetManager", port->Describe() + " has no cable");
+            }
+            Ptr<FabricNetDevice> peer = channel->GetPeer(port);
+            if (peer && peer->GetSwitch())
+            {
+                auto it = m_switchIndex.find(peer->GetNode()->GetId());
+                if (it != m_switchIndex.end())
+                {
+                    links[s].emplace_back(p, it->second);
+                }
+            }
+        }
+    }
+    // Destinations routed through each switch port so far, for minhop-style balancing.
+    std::vector<std::vector<uint32_t>> load(n);
+    for (size_t s = 0; s < n; ++s)
+    {
+        load[s].assign(m_switches[s]->GetNPorts(), 0);
+    }
+    const auto unreached = std::numeric_limits<uint32_t>::max();
+    for (const auto& [lid, hca] : m_byLid)
+    {
+        Ptr<FabricChannel> channel = DynamicCast<FabricChannel>(hca->GetChannel());
+        if (!channel)
+        {
+            throw FabricConfigError("IbSubnetManager", hca->Describe() + " has no cable");
+        }
+        Ptr<FabricNetDevice> edge = channel->GetPeer(hca);
+        if (!edge || !edge->GetSwitch())
+        {
+            continue; // HCA to HCA cable: nothing to route
+        }
+        auto it = m_switchIndex.find(edge->GetNode()->GetId());
+        if (it == m_switchIndex.end())
+        {
+            continue; // its switch is outside this subnet
+        }
+        // Breadth-first from the destination's switch; every switch then picks, among its
+        // ports toward a switch one hop nearer, the least loaded one.
+        std::vector<uint32_t> dist(n, unreached);
+        std::vector<size_t> order;
+        dist[it->second] = 0;
+        order.push_back(it->second);
+        for (size_t head = 0; head < order.size(); ++head)
+        {
+            const size_t s = order[head];
+            for (const auto& [port, t] : links[s])
+            {
+                if (dist[t] == unreached)
+                {
+                    dist[t] = dist[s] + 1;
+                    order.push_back(t);
+                }
+            }
+        }
+        m_switches[it->second]->SetRoute(lid, edge->GetSwitchPort());
+        load[it->second][edge->GetSwitchPort()]++;
+        for (size_t k = 1; k < order.size(); ++k)
+        {
+            const size_t s = order[k];
+            uint16_t best = FabricSwitch::NO_ROUTE;
+            for (const auto& [port, t] : links[s])
+            {
+                if (dist[t] + 1 == dist[s] &&
+                    (best == FabricSwitch::NO_ROUTE || load[s][port] < load[s][best]))
+                {
+                    best = port;
+                }
+            }
+            m_switches[s]->SetRoute(lid, best);
+            load[s][best]++;
+        }
+    }
+}
+
+uint16_t
+IbSubnetManager::GetLid(Ptr<NetDevice> device) const
+{
+    Ptr<IbNetDevice> dev = DynamicCast<IbNetDevice>(device);
+    return dev ? dev->GetLid() : 0;
+}
+
+Ptr<IbNetDevice>
+IbSubnetManager::GetPort(uint16_t lid) const
+{
+    auto it = m_byLid.find(lid);
+    return it == m_byLid.end() ? nullptr : it->second;
+}
+
+const std::map<uint16_t, Ptr<IbNetDevice>>&
+IbSubnetManager::GetPorts() const
+{
+    return m_byLid;
+}
+
+std::vector<uint32_t>
+IbSubnetManager::GetPath(uint16_t from, uint16_t to) const
+{
+    Ptr<IbNetDevice> src = GetPort(from);
+    Ptr<IbNetDevice> dst = GetPort(to);
+    if (!src || !dst)
+    {
+        throw FabricConfigError("IbSubnetManager",
+                                "no HCA port has LID " + std::to_string(src ? to : from));
+    }
+    std::vector<uint32_t> path;
+    Ptr<FabricNetDevice> at =
+        DynamicCast<FabricChannel>(src->GetChannel())->GetPeer(src);
+    while (at && at->GetSwitch())
+    {
+        Ptr<FabricSwitch> sw = at->GetSwitch();
+        path.push_back(at->GetNode()->GetId());
+        if (path.size() > m_switches.size())
+        {
+            throw FabricConfigError("IbSubnetManager", "routing loop towards LID " +
+                                                           std::to_string(to));
+        }
+        const uint16_t out = sw->GetRoute(to);
+        if (out == FabricSwitch::NO_ROUTE)
+        {
+            throw FabricConfigError(sw->Describe(), "no route to LID " + std::to_string(to));
+        }
+        Ptr<FabricNetDevice> port = sw->GetPort(out);
+        at = DynamicCast<FabricChannel>(port->GetChannel())->GetPeer(port);
+    }
+    if (at != dst)
+    {
+        throw FabricConfigError("IbSubnetManager", "route from LID " + std::to_string(from) +
+                                                       " ends at the wrong port");
+    }
+    return path;
+}
+
+} // namespace ns3

@@ -1,0 +1,82 @@
+/*
+ * Copyright (c) 2026 ai-fabric authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#ifndef IB_NET_DEVICE_H
+#define IB_NET_DEVICE_H
+
+#include "ib-link-speed.h"
+
+#include "ns3/fabric-net-device.h"
+
+namespace ns3
+{
+
+/**
+ * \ingroup ai-fabric
+ * \brief An InfiniBand port: an HCA port on an endpoint, or a port of an IbSwitch.
+ *
+ * The data rate is lanes x per-lane signalling x the generation's encoding efficiency
+ * (LinkSpeed, LinkWidth; default NDR 4x = 400 Gb/s of data). On an endpoint, SendTo() frames
+ * the upper layer's packet (which starts with a BTH, or a GRH) with a Local Route Header and
+ * the ICRC/VCRC trailer, padding it to a 4-byte boundary; delivery removes them again. The
+ * upper-layer protocol number is the LRH's LNH: PROTOCOL_IBA_LOCAL (BTH follows) or
+ * PROTOCOL_IBA_GLOBAL (GRH follows). Addresses are LIDs, carried as Mac16Address.
+ */
+class IbNetDevice : public FabricNetDevice
+{
+  public:
+    /**
+     * \brief Get the type ID.
+     * \return the object TypeId
+     */
+    static TypeId GetTypeId();
+
+    /// Protocol number for packets whose next header is a BTH (LNH "IBA local").
+    static constexpr uint16_t PROTOCOL_IBA_LOCAL = 2;
+    /// Protocol number for packets whose next header is a GRH (LNH "IBA global").
+    static constexpr uint16_t PROTOCOL_IBA_GLOBAL = 3;
+
+    /// Link-layer bytes an endpoint adds: LRH (8) + ICRC (4) + VCRC (2).
+    static constexpr uint32_t LINK_OVERHEAD = 14;
+
+    IbNetDevice();
+    ~IbNetDevice() override;
+
+    /** \return the port's LID */
+    uint16_t GetLid() const;
+
+    /**
+     * \param lid the port's LID (unicast 0x0001-0xBFFF)
+     */
+    void SetLid(uint16_t lid);
+
+  protected:
+    void AddFraming(Ptr<Packet> packet,
+                    uint16_t dst,
+                    uint8_t sl,
+                    uint8_t vl,
+                    uint16_t protocol) override;
+    uint16_t RemoveFraming(Ptr<Packet> packet, uint16_t& protocol) override;
+    void RewriteVl(Ptr<Packet> packet, uint8_t vl) override;
+    void CheckConfiguration() override;
+
+  private:
+    /**
+     * \param speed the generation
+     */
+    void SetLinkSpeed(IbLinkSpeed speed);
+    /**
+     * \param width lanes
+     */
+    void SetLinkWidth(uint32_t width);
+
+    IbLinkSpeed m_speed{IbLinkSpeed::NDR}; //!< generation
+    uint32_t m_width{4};                   //!< lanes
+};
+
+} // namespace ns3
+
+#endif /* IB_NET_DEVICE_H */

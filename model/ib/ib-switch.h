@@ -1,0 +1,41 @@
+/*
+ * Copyright (c) 2026 ai-fabric authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#ifndef IB_SWITCH_H
+#define IB_SWITCH_H
+
+#include "ns3/fabric-switch.h"
+
+namespace ns3
+{
+
+/**
+ * \ingroup ai-fabric
+ * \brief An InfiniBand switch: IbNetDevice ports, a linear forwarding table indexed by DLID,
+ * input buffers per port and VL, a crossbar with output arbitration.
+ *
+ * The forwarding table is what a subnet manager programs (IbSubnetManager). The default
+ * PortToPortLatency is the reported Quantum-2 figure of about 330 ns ([unverified] in the
+ * fact sheet §4.2, which also cites "< 400 ns"); set it for the switch you study.
+ */
+class IbSwitch : public FabricSwitch
+{
+  public:
+    /**
+     * \brief Get the type ID.
+     * \return the object TypeId
+     */
+    static TypeId GetTypeId();
+
+    IbSwitch();
+    ~IbSwitch() override;
+
+    std::string DescribeAddress(uint16_t dst) const override;
+};
+
+} // namespace ns3
+
+#endif /* IB_SWITCH_H */

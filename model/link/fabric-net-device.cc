@@ -1,0 +1,967 @@
+/*
+ * Copyright (c) 2026 ai-fabric authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#include "fabric-net-device.h"
+
+#include "fabric-channel.h"
+#include "fabric-switch.h"
+
+#include "ns3/fabric-config-error.h"
+
+#include "ns3/boolean.h"
+#include "ns3/log.h"
+#include "ns3/node.h"
+#include "ns3/pointer.h"
+#include "ns3/simulator.h"
+#include "ns3/string.h"
+#include "ns3/trace-source-accessor.h"
+#include "ns3/uinteger.h"
+
+#include <sstream>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("FabricNetDevice");
+
+namespace
+{
+
+/// A 16-bit fabric address (LID, GPU id) as the Address type the NetDevice API passes.
+Mac16Address
+ToMac16(uint16_t value)
+{
+    uint8_t raw[2] = {static_cast<uint8_t>(value >> 8), static_cast<uint8_t>(value & 0xff)};
+    Mac16Address address;
+    address.CopyFrom(raw);
+    return address;
+}
+
+/// The number inside a Mac16Address.
+uint16_t
+FromMac16(const Address& address)
+{
+    uint8_t raw[2];
+    Mac16Address::ConvertFrom(address).CopyTo(raw);
+    return static_cast<uint16_t>((raw[0] << 8) | raw[1]);
+}
+
+} // namespace
+
+NS_OBJECT_ENSURE_REGISTERED(FabricNetDevice);
+
+TypeId
+FabricNetDevice::GetTypeId()
+{
+    static TypeId tid =
+        TypeId("ns3::FabricNetDevice")
+            .SetParent<NetDevice>()
+            .SetGroupName("AiFabric")
+            .AddAttribute("Mtu",
+                          "Path MTU: the largest payload of one packet, in bytes, headers "
+                          "excluded.",
+                          UintegerValue(4096),
+                          MakeUintegerAccessor(&FabricNetDevice::SetMtu,
+                                               &FabricNetDevice::GetMtu),
+                          MakeUintegerChecker<uint16_t>())
+            .AddAttribute("NumDataVls",
+                          "Number of data virtual lanes (1-15).",
+                          UintegerValue(1),
+                          MakeUintegerAccessor(&FabricNetDevice::m_numVls),
+                          MakeUintegerChecker<uint8_t>())
+            .AddAttribute("SlToVlTable",
+                          "Service level to VL map: 16 comma-separated VLs, entry i for SL i. "
+                          "Empty: SL i -> VL (i mod NumDataVls).",
+                          StringValue(""),
+                          MakeStringAccessor(&FabricNetDevice::SetSlToVlTable,
+                                             &FabricNetDevice::GetSlToVlTable),
+                          MakeStringChecker())
+            .AddAttribute("RxBufferSize",
+                          "Input buffer per data VL, in bytes; advertised upstream as credits "
+                          "of 64 bytes. Must hold at least one MTU-sized packet.",
+                          UintegerValue(65536),
+                          MakeUintegerAccessor(&FabricNetDevice::m_rxBufferBytes),
+                          MakeUintegerChecker<uint32_t>())
+            .AddAttribute("TxQueueSize",
+                          "Endpoint transmit queue per data VL, in packets; the upper layer "
+                          "refills it from the TxSpace callback.",
+                          UintegerValue(16),
+                          MakeUintegerAccessor(&FabricNetDevice::m_txQueuePackets),
+                          MakeUintegerChecker<uint32_t>(1))
+            .AddAttribute("FlowControl",
+                          "Honour credit-based link-level flow control. Off, a full input "
+                          "buffer drops packets (PhyRxDrop): only for studying loss.",
+                          BooleanValue(true),
+                          MakeBooleanAccessor(&FabricNetDevice::m_flowControl),
+                          MakeBooleanChecker())
+            .AddAttribute("VlArbiter",
+                          "The output VL arbiter.",
+                          PointerValue(),
+                          MakePointerAccessor(&FabricNetDevice::m_arbiter),
+                          MakePointerChecker<VlArbiter>())
+            .AddTraceSource("MacTx",
+                            "A packet accepted from the upper layer for transmission.",
+                            MakeTraceSourceAccessor(&FabricNetDevice::m_macTxTrace),
+                            "ns3::Packet::TracedCallback")
+            .AddTraceSource("MacTxDrop",
+                            "A packet refused because its transmit queue was full.",
+                            MakeTraceSourceAccessor(&FabricNetDevice::m_macTxDropTrace),
+                            "ns3::Packet::TracedCallback")
+            .AddTraceSource("MacRx",
+                            "A packet delivered to the upper layer (framing removed).",
+                            MakeTraceSourceAccessor(&FabricNetDevice::m_macRxTrace),
+                            "ns3::Packet::TracedCallback")
+            .AddTraceSource("PhyTxBegin",
+                            "A packet's first bit enters the cable.",
+                            MakeTraceSourceAccessor(&FabricNetDevice::m_phyTxBeginTrace),
+                            "ns3::Packet::TracedCallback")
+            .AddTraceSource("PhyTxEnd",
+                            "A packet's last bit enters the cable.",
+                            MakeTraceSourceAccessor(&FabricNetDevice::m_phyTxEndTrace),
+                            "ns3::Packet::TracedCallback")
+            .AddTraceSource("PhyRxEnd",
+                            "A packet is received from the cable into the input buffer.",
+                            MakeTraceSourceAccessor(&FabricNetDevice::m_phyRxEndTrace),
+                            "ns3::Packet::TracedCallback")
+            .AddTraceSource("PhyRxDrop",
+                            "A packet dropped because the input buffer was full (flow control "
+                            "off).",
+                            MakeTraceSourceAccessor(&FabricNetDevice::m_phyRxDropTrace),
+                            "ns3::Packet::TracedCallback")
+            .AddTraceSource("Sniffer",
+                            "Every packet sent or received by an endpoint port, framing "
+                            "included (for pcap).",
+                            MakeTraceSourceAccessor(&FabricNetDevice::m_snifferTrace),
+                            "ns3::Packet::TracedCallback")
+            .AddTraceSource("PromiscSniffer",
+                            "Every packet sent or received by the port, switch ports included.",
+                            MakeTraceSourceAccessor(&FabricNetDevice::m_promiscSnifferTrace),
+                            "ns3::Packet::TracedCallback")
+            .AddTraceSource("CreditStall",
+                            "A VL waited for credits with a packet ready; fired when the wait "
+                            "ends, with the VL and the duration.",
+                            MakeTraceSourceAccessor(&FabricNetDevice::m_creditStallTrace),
+                            "ns3::FabricNetDevice::CreditStallTracedCallback")
+            .AddTraceSource("BufferOccupancy",
+                            "Bytes held in a VL's input buffer, after each change.",
+                            MakeTraceSourceAccessor(&FabricNetDevice::m_bufferTrace),
+                            "ns3::FabricNetDevice::BufferOccupancyTracedCallback");
+    return tid;
+}
+
+FabricNetDevice::FabricNetDevice()
+{
+    NS_LOG_FUNCTION(this);
+    m_slToVl.fill(0);
+}
+
+FabricNetDevice::~FabricNetDevice()
+{
+    NS_LOG_FUNCTION(this);
+}
+
+void
+FabricNetDevice::DoInitialize()
+{
+    NS_LOG_FUNCTION(this);
+    Setup();
+    NetDevice::DoInitialize();
+}
+
+void
+FabricNetDevice::DoDispose()
+{
+    NS_LOG_FUNCTION(this);
+    m_txEvent.Cancel();
+    m_node = nullptr;
+    m_channel = nullptr;
+    m_peer = nullptr;
+    m_switch = nullptr;
+    m_arbiter = nullptr;
+    m_txQueues.clear();
+    m_rxCallback.Nullify();
+    m_promiscCallback.Nullify();
+    m_txSpaceCallbacks.clear();
+    NetDevice::DoDispose();
+}
+
+std::string
+FabricNetDevice::Describe() const
+{
+    std::ostringstream os;
+    os << GetInstanceTypeId().GetName().substr(5) << " node " << (m_node ? m_node->GetId() : 0)
+       << " device " << m_ifIndex;
+    if (m_switch)
+    {
+        os << " (switch port " << m_switchPort << ")";
+    }
+    return os.str();
+}
+
+void
+FabricNetDevice::SetSlToVlTable(std::string text)
+{
+    if (text.empty())
+    {
+        m_slToVlSet = false;
+        return;
+    }
+    std::stringstream ss(text);
+    std::string item;
+    uint32_t sl = 0;
+    while (std::getline(ss, item, ','))
+    {
+        unsigned long vl = 0;
+        try
+        {
+            vl = std::stoul(item);
+        }
+        catch (const std::exception&)
+        {
+            throw FabricConfigError("SlToVlTable", "entry " + std::to_string(sl) + " \"" + item +
+                                                       "\" is not a VL number");
+        }
+        if (sl >= 16 || vl > 15)
+        {
+            throw FabricConfigError("SlToVlTable",
+                                    "needs 16 entries (one per SL), each a VL 0-15");
+        }
+        m_slToVl[sl++] = static_cast<uint8_t>(vl);
+    }
+    if (sl != 16)
+    {
+        throw FabricConfigError("SlToVlTable",
+                                "has " + std::to_string(sl) + " entries; needs 16 (one per SL)");
+    }
+    m_slToVlSet = true;
+}
+
+std::string
+FabricNetDevice::GetSlToVlTable() const
+{
+    if (!m_slToVlSet)
+    {
+        return "";
+    }
+    std::ostringstream os;
+    for (uint32_t i = 0; i < 16; ++i)
+    {
+        os << (i ? "," : "") << +m_slToVl[i];
+    }
+    return os.str();
+}
+
+void
+FabricNetDevice::CheckConfiguration()
+{
+    if (m_bps.GetBitRate() == 0)
+    {
+        throw FabricConfigError(Describe(), "DataRate is zero");
+    }
+    if (m_numVls < 1 || m_numVls > MAX_DATA_VLS)
+    {
+        throw FabricConfigError(Describe(), "NumDataVls is " + std::to_string(m_numVls) +
+                                                "; a port has 1 to 15 data VLs");
+    }
+    for (uint32_t sl = 0; sl < 16; ++sl)
+    {
+        if (m_slToVlSet && m_slToVl[sl] == 15)
+        {
+            continue; // SL mapped to VL15 is dropped, as in IBA; Send() refuses it
+        }
+        if (m_slToVlSet && m_slToVl[sl] >= m_numVls)
+        {
+            throw FabricConfigError(Describe(), "SlToVlTable maps SL " + std::to_string(sl) +
+                                                    " to VL " + std::to_string(m_slToVl[sl]) +
+                                                    " but NumDataVls is " +
+                                                    std::to_string(m_numVls));
+        }
+    }
+}
+
+void
+FabricNetDevice::SetupLocal()
+{
+    if (m_localSetupDone)
+    {
+        return;
+    }
+    if (!m_slToVlSet)
+    {
+        for (uint32_t sl = 0; sl < 16; ++sl)
+        {
+            m_slToVl[sl] = static_cast<uint8_t>(sl % std::max<uint8_t>(m_numVls, 1));
+        }
+    }
+    CheckConfiguration();
+    if (!m_arbiter)
+    {
+        m_arbiter = CreateObject<VlArbiter>();
+    }
+    m_arbiter->Configure(m_numVls);
+    m_txQueues.assign(m_numVls, std::deque<FabricFrame>());
+    m_rxBuffer.Reset(m_numVls, m_rxBufferBytes / CreditFlowControl::BLOCK_BYTES);
+    m_localSetupDone = true;
+}
+
+void
+FabricNetDevice::Setup()
+{
+    if (m_setupDone)
+    {
+        return;
+    }
+    SetupLocal();
+    if (!m_channel)
+    {
+        throw FabricConfigError(Describe(), "port is not attached to a channel");
+    }
+    Ptr<FabricNetDevice> peer = m_channel->GetPeer(this);
+    if (!peer)
+    {
+        throw FabricConfigError(Describe(), "the other end of its cable has no port");
+    }
+    m_peer = PeekPointer(peer);
+    m_peerNodeId = peer->GetNode()->GetId();
+    m_delay = m_channel->GetDelay();
+    // The peer's input buffer is our initial credit limit (the FCP "init" exchange of link
+    // bring-up), so its own attributes must be settled first.
+    peer->SetupLocal();
+    if (peer->m_numVls != m_numVls)
+    {
+        throw FabricConfigError(Describe(),
+                                "NumDataVls " + std::to_string(m_numVls) + " differs from " +
+                                    std::to_string(peer->m_numVls) + " at the other end (" +
+                                    peer->Describe() + ")");
+    }
+    m_credits.Reset(m_numVls, peer->m_rxBuffer.GetCapacityBlocks());
+    m_fcpTxTime = m_bps.CalculateBytesTxTime(6);
+    m_setupDone = true;
+}
+
+void
+FabricNetDevice::Attach(Ptr<FabricChannel> channel)
+{
+    NS_LOG_FUNCTION(this << channel);
+    m_channel = channel;
+    channel->Attach(this);
+}
+
+void
+FabricNetDevice::SetSwitch(Ptr<FabricSwitch> sw, uint16_t port)
+{
+    m_switch = sw;
+    m_switchPort = port;
+}
+
+Ptr<FabricSwitch>
+FabricNetDevice::GetSwitch() const
+{
+    return m_switch;
+}
+
+uint16_t
+FabricNetDevice::GetSwitchPort() const
+{
+    return m_switchPort;
+}
+
+uint8_t
+FabricNetDevice::GetNumDataVls() const
+{
+    return m_numVls;
+}
+
+DataRate
+FabricNetDevice::GetDataRate() const
+{
+    return m_bps;
+}
+
+void
+FabricNetDevice::SetDataRate(DataRate rate)
+{
+    m_bps = rate;
+    m_fcpTxTime = rate.GetBitRate() ? rate.CalculateBytesTxTime(6) : Time();
+}
+
+bool
+FabricNetDevice::SendTo(Ptr<Packet> packet, uint16_t dst, uint8_t sl, uint16_t protocol)
+{
+    NS_LOG_FUNCTION(this << packet << dst << +sl << protocol);
+    Setup();
+    if (m_switch)
+    {
+        throw FabricConfigError(Describe(), "a switch port cannot originate packets");
+    }
+    if (sl > 15)
+    {
+        throw FabricConfigError(Describe(), "service level " + std::to_string(sl) +
+                                                " does not exist (SLs are 0-15)");
+    }
+    const uint8_t vl = m_slToVl[sl];
+    if (vl >= m_numVls)
+    {
+        throw FabricConfigError(Describe(), "SL " + std::to_string(sl) + " maps to VL " +
+                                                std::to_string(vl) +
+                                                ", beyond the port's NumDataVls (" +
+                                                std::to_string(m_numVls) + ")");
+    }
+    if (m_txQueues[vl].size() >= m_txQueuePackets)
+    {
+        m_macTxDropTrace(packet);
+        return false;
+    }
+    AddFraming(packet, dst, sl, vl, protocol);
+    m_macTxTrace(packet);
+    FabricFrame frame;
+    frame.bytes = packet->GetSize();
+    frame.blocks = CreditFlowControl::BlocksFor(frame.bytes);
+    if (frame.blocks > m_credits.GetCreditLimit(vl) && m_flowControl)
+    {
+        throw FabricConfigError(Describe(), "a " + std::to_string(frame.bytes) +
+                                                "-byte packet can never fit the peer's "
+                                                "RxBufferSize; make the buffer hold an MTU");
+    }
+    frame.packet = packet;
+    frame.dst = dst;
+    frame.sl = sl;
+    frame.vl = vl;
+    m_txQueues[vl].push_back(std::move(frame));
+    ++m_txQueued;
+    Wake();
+    return true;
+}
+
+uint32_t
+FabricNetDevice::GetTxQueueSpace(uint8_t vl) const
+{
+    if (vl >= m_txQueues.size())
+    {
+        return m_txQueuePackets;
+    }
+    return m_txQueuePackets - static_cast<uint32_t>(m_txQueues[vl].size());
+}
+
+void
+FabricNetDevice::AddTxSpaceCallback(TxSpaceCallback cb)
+{
+    m_txSpaceCallbacks.push_back(cb);
+}
+
+const FabricFrame*
+FabricNetDevice::PeekFrame(uint8_t vl) const
+{
+    if (m_switch)
+    {
+        return m_switch->PeekEgress(m_switchPort, vl);
+    }
+    return m_txQueues[vl].empty() ? nullptr : &m_txQueues[vl].front();
+}
+
+FabricFrame
+FabricNetDevice::DequeueFrame(uint8_t vl)
+{
+    if (m_switch)
+    {
+        return m_switch->DequeueEgress(m_switchPort, vl);
+    }
+    FabricFrame frame = std::move(m_txQueues[vl].front());
+    m_txQueues[vl].pop_front();
+    --m_txQueued;
+    return frame;
+}
+
+bool
+FabricNetDevice::HasWaitingFrame() const
+{
+    return m_switch ? m_switch->HasEgress(m_switchPort) : m_txQueued > 0;
+}
+
+void
+FabricNetDevice::Wake()
+{
+    if (m_inTransmit)
+    {
+        return; // the decision on the stack will look again before it returns
+    }
+    const Time now = Simulator::Now();
+    ScheduleDecision(std::max(now, m_wireFreeAt));
+}
+
+void
+FabricNetDevice::ScheduleDecision(Time at)
+{
+    const Time now = Simulator::Now();
+    if (m_txEvent.IsRunning())
+    {
+        if (m_txEvent.GetTs() <= static_cast<uint64_t>(at.GetTimeStep()))
+        {
+            return; // an earlier or equal decision is already due
+        }
+        m_txEvent.Cancel(); // e.g. a wait for credits, overtaken by a packet that can go now
+    }
+    if (at <= now)
+    {
+        TransmitNext();
+        return;
+    }
+    // Schedule() keeps the caller's context: an FCP's wake-up is filed from the peer's node.
+    // Only log prefixes see the difference; the event runs this port's code at the right time.
+    m_txEvent = Simulator::Schedule(at - now, &FabricNetDevice::TransmitNext, this);
+}
+
+void
+FabricNetDevice::TransmitNext()
+{
+    const Time now = Simulator::Now();
+    m_inTransmit = true;
+    if (m_flowControl)
+    {
+        m_credits.ApplyArrived(now);
+    }
+
+    // Which VLs can send: a packet waiting, and credits for it.
+    uint16_t waiting = 0;
+    uint16_t eligible = 0;
+    for (uint8_t vl = 0; vl < m_numVls; ++vl)
+    {
+        const FabricFrame* frame = PeekFrame(vl);
+        if (frame == nullptr)
+        {
+            continue;
+        }
+        waiting |= (1u << vl);
+        if (!m_flowControl || m_credits.CanSend(vl, frame->blocks))
+        {
+            eligible |= (1u << vl);
+        }
+    }
+
+    // VLs with a packet but no credits are stalled from now until credits come.
+    const uint16_t newlyStalled = waiting & ~eligible & ~m_stalledVls;
+    if (newlyStalled)
+    {
+        for (uint8_t vl = 0; vl < m_numVls; ++vl)
+        {
+            if (newlyStalled & (1u << vl))
+            {
+                m_stallStart[vl] = now;
+            }
+        }
+        m_stalledVls |= newlyStalled;
+    }
+
+    if (eligible == 0)
+    {
+        m_inTransmit = false;
+        // Wait for the next FCP on its way; if none is, ReceiveFlowControl() will wake us.
+        if (waiting && m_credits.HasUpdateInFlight())
+        {
+            ScheduleDecision(m_credits.NextUpdateArrival());
+        }
+        return;
+    }
+
+    const uint8_t vl =
+        (m_numVls == 1) ? 0 : static_cast<uint8_t>(m_arbiter->Select(eligible));
+    FabricFrame frame = DequeueFrame(vl);
+    if (m_stalledVls & (1u << vl))
+    {
+        const Time stalled = now - m_stallStart[vl];
+        m_stallTotal[vl] += stalled;
+        m_stalledVls &= ~(1u << vl);
+        m_creditStallTrace(vl, stalled);
+    }
+    m_credits.Consume(vl, frame.blocks);
+    if (m_numVls > 1)
+    {
+        m_arbiter->Charge(vl, frame.bytes);
+    }
+    if (m_switch && frame.vl != vl)
+    {
+        RewriteVl(frame.packet, vl);
+    }
+
+    const Time txTime = m_bps.CalculateBytesTxTime(frame.bytes);
+    Time start = std::max(now, m_wireFreeAt); // FCPs may hold the wire a moment longer
+    if (frame.tailReady > start + txTime)
+    {
+        start = frame.tailReady - txTime; // cut-through from a slower input: do not underrun
+    }
+    m_wireFreeAt = start + txTime;
+    m_txBusy += txTime;
+    ++m_txPackets;
+    m_txBytes += frame.bytes;
+
+    m_phyTxBeginTrace(frame.packet);
+    m_promiscSnifferTrace(frame.packet);
+    if (!m_switch)
+    {
+        m_snifferTrace(frame.packet);
+    }
+    if (!m_phyTxEndTrace.IsEmpty())
+    {
+        Simulator::Schedule(m_wireFreeAt - now,
+                            &FabricNetDevice::NotifyTxEnd,
+                            this,
+                            Ptr<const Packet>(frame.packet));
+    }
+
+    // Where the peer handles the packet: an endpoint once the last bit is in, a switch port
+    // PortToPortLatency after the first (cut-through) or last (store-and-forward) bit.
+    Time rxOffset = txTime;
+    if (m_peer->m_switch)
+    {
+        rxOffset = m_peer->m_switch->GetLatency() +
+                   (m_peer->m_switch->IsCutThrough() ? Time() : txTime);
+    }
+    Simulator::ScheduleWithContext(m_peerNodeId,
+                                   start - now + m_delay + rxOffset,
+                                   &FabricNetDevice::Receive,
+                                   m_peer,
+                                   frame.packet,
+                                   frame.dst,
+                                   frame.sl,
+                                   vl,
+                                   txTime);
+
+    m_inTransmit = false;
+    for (const auto& cb : m_txSpaceCallbacks)
+    {
+        cb(this, vl); // may queue more through SendTo(), which calls Wake()
+    }
+    // The next decision is due when the wire frees, if anything is waiting by then.
+    if (HasWaitingFrame())
+    {
+        ScheduleDecision(m_wireFreeAt);
+    }
+}
+
+void
+FabricNetDevice::NotifyTxEnd(Ptr<const Packet> packet)
+{
+    m_phyTxEndTrace(packet);
+}
+
+void
+FabricNetDevice::Receive(Ptr<Packet> packet, uint16_t dst, uint8_t sl, uint8_t vl, Time txTime)
+{
+    NS_LOG_FUNCTION(this << packet << dst << +sl << +vl);
+    const uint32_t bytes = packet->GetSize();
+    const uint32_t blocks = CreditFlowControl::BlocksFor(bytes);
+    if (!m_rxBuffer.Accept(vl, blocks))
+    {
+        NS_ASSERT_MSG(!m_peer->m_flowControl,
+                      Describe() << ": input buffer overflow on VL " << +vl
+                                 << " although the sender honours credits");
+        ++m_rxDrops;
+        m_phyRxDropTrace(packet);
+        return;
+    }
+    ++m_rxPackets;
+    m_rxBytes += bytes;
+    m_phyRxEndTrace(packet);
+    m_promiscSnifferTrace(packet);
+
+    if (m_switch)
+    {
+        m_bufferTrace(vl, m_rxBuffer.GetOccupiedBlocks(vl) * CreditFlowControl::BLOCK_BYTES);
+        FabricFrame frame;
+        frame.packet = packet;
+        frame.bytes = bytes;
+        frame.blocks = blocks;
+        frame.dst = dst;
+        frame.sl = sl;
+        frame.vl = vl;
+        // Cut-through: the packet's tail is still arriving for txTime after its head.
+        frame.tailReady = Simulator::Now() + (m_switch->IsCutThrough() ? txTime : Time());
+        m_switch->Ingress(m_switchPort, std::move(frame));
+        return;
+    }
+
+    // An endpoint takes the packet out of its buffer at once and returns the credits.
+    m_rxBuffer.Release(vl, blocks);
+    SendFlowControl(vl);
+    m_snifferTrace(packet);
+    // Other holders of this packet (trace sinks upstream) must not see the framing vanish.
+    Ptr<Packet> delivered = packet->Copy();
+    uint16_t protocol = 0;
+    const uint16_t src = RemoveFraming(delivered, protocol);
+    m_macRxTrace(delivered);
+    if (!m_promiscCallback.IsNull())
+    {
+        m_promiscCallback(this,
+                          delivered,
+                          protocol,
+                          ToMac16(src),
+                          ToMac16(m_address),
+                          NetDevice::PACKET_HOST);
+    }
+    if (!m_rxCallback.IsNull())
+    {
+        m_rxCallback(this, delivered, protocol, ToMac16(src));
+    }
+}
+
+void
+FabricNetDevice::ReleaseRxBuffer(uint8_t vl, uint32_t blocks)
+{
+    m_rxBuffer.Release(vl, blocks);
+    m_bufferTrace(vl, m_rxBuffer.GetOccupiedBlocks(vl) * CreditFlowControl::BLOCK_BYTES);
+    SendFlowControl(vl);
+}
+
+void
+FabricNetDevice::SendFlowControl(uint8_t vl)
+{
+    if (!m_peer->m_flowControl)
+    {
+        return; // the sender ignores credits: nothing to tell it
+    }
+    // An FCP goes between data packets: after the packet on the wire now, ahead of the next.
+    const Time now = Simulator::Now();
+    const Time sendAt = std::max(now, m_wireFreeAt);
+    m_wireFreeAt = sendAt + m_fcpTxTime;
+    ++m_fcpPackets;
+    m_peer->ReceiveFlowControl(m_wireFreeAt + m_delay, vl, m_rxBuffer.GetCreditLimit(vl));
+}
+
+void
+FabricNetDevice::ReceiveFlowControl(Time arrival, uint8_t vl, uint64_t limit)
+{
+    m_credits.AddUpdate(arrival, vl, limit);
+    // Only a sender stalled on credits needs to be woken; others apply FCPs lazily.
+    if ((m_stalledVls & (1u << vl)) && !m_inTransmit)
+    {
+        ScheduleDecision(std::max(arrival, m_wireFreeAt));
+    }
+}
+
+void
+FabricNetDevice::RewriteVl(Ptr<Packet> packet, uint8_t vl)
+{
+}
+
+Time
+FabricNetDevice::GetCreditStallTime(uint8_t vl) const
+{
+    Time total = m_stallTotal[vl & 0x0F];
+    if (m_stalledVls & (1u << vl))
+    {
+        total += Simulator::Now() - m_stallStart[vl];
+    }
+    return total;
+}
+
+uint32_t
+FabricNetDevice::GetRxBufferBytes(uint8_t vl) const
+{
+    return m_rxBuffer.GetOccupiedBlocks(vl) * CreditFlowControl::BLOCK_BYTES;
+}
+
+uint64_t
+FabricNetDevice::GetRxDropCount() const
+{
+    return m_rxDrops;
+}
+
+uint64_t
+FabricNetDevice::GetTxPackets() const
+{
+    return m_txPackets;
+}
+
+uint64_t
+FabricNetDevice::GetTxBytes() const
+{
+    return m_txBytes;
+}
+
+uint64_t
+FabricNetDevice::GetRxPackets() const
+{
+    return m_rxPackets;
+}
+
+uint64_t
+FabricNetDevice::GetRxBytes() const
+{
+    return m_rxBytes;
+}
+
+Time
+FabricNetDevice::GetTxBusyTime() const
+{
+    return m_txBusy;
+}
+
+uint64_t
+FabricNetDevice::GetFlowControlPackets() const
+{
+    return m_fcpPackets;
+}
+
+uint16_t
+FabricNetDevice::GetLocalAddress() const
+{
+    return m_address;
+}
+
+void
+FabricNetDevice::SetLocalAddress(uint16_t address)
+{
+    m_address = address;
+}
+
+void
+FabricNetDevice::SetIfIndex(const uint32_t index)
+{
+    m_ifIndex = index;
+}
+
+uint32_t
+FabricNetDevice::GetIfIndex() const
+{
+    return m_ifIndex;
+}
+
+Ptr<Channel>
+FabricNetDevice::GetChannel() const
+{
+    return m_channel;
+}
+
+void
+FabricNetDevice::SetAddress(Address address)
+{
+    m_address = FromMac16(address);
+}
+
+Address
+FabricNetDevice::GetAddress() const
+{
+    return ToMac16(m_address);
+}
+
+bool
+FabricNetDevice::SetMtu(const uint16_t mtu)
+{
+    m_mtu = mtu;
+    return true;
+}
+
+uint16_t
+FabricNetDevice::GetMtu() const
+{
+    return m_mtu;
+}
+
+bool
+FabricNetDevice::IsLinkUp() const
+{
+    return m_channel != nullptr;
+}
+
+void
+FabricNetDevice::AddLinkChangeCallback(Callback<void> callback)
+{
+}
+
+bool
+FabricNetDevice::IsBroadcast() const
+{
+    return false;
+}
+
+Address
+FabricNetDevice::GetBroadcast() const
+{
+    return ToMac16(0xFFFF);
+}
+
+bool
+FabricNetDevice::IsMulticast() const
+{
+    return false;
+}
+
+Address
+FabricNetDevice::GetMulticast(Ipv4Address multicastGroup) const
+{
+    return ToMac16(0xFFFF);
+}
+
+Address
+FabricNetDevice::GetMulticast(Ipv6Address addr) const
+{
+    return ToMac16(0xFFFF);
+}
+
+bool
+FabricNetDevice::IsPointToPoint() const
+{
+    return true;
+}
+
+bool
+FabricNetDevice::IsBridge() const
+{
+    return false;
+}
+
+bool
+FabricNetDevice::Send(Ptr<Packet> packet, const Address& dest, uint16_t protocolNumber)
+{
+    return SendTo(packet, FromMac16(dest), 0, protocolNumber);
+}
+
+bool
+FabricNetDevice::SendFrom(Ptr<Packet> packet,
+                          const Address& source,
+                          const Address& dest,
+                          uint16_t protocolNumber)
+{
+    return false;
+}
+
+Ptr<Node>
+FabricNetDevice::GetNode() const
+{
+    return m_node;
+}
+
+void
+FabricNetDevice::SetNode(Ptr<Node> node)
+{
+    m_node = node;
+}
+
+bool
+FabricNetDevice::NeedsArp() const
+{
+    return false;
+}
+
+void
+FabricNetDevice::SetReceiveCallback(NetDevice::ReceiveCallback cb)
+{
+    m_rxCallback = cb;
+}
+
+void
+FabricNetDevice::SetPromiscReceiveCallback(PromiscReceiveCallback cb)
+{
+    m_promiscCallback = cb;
+}
+
+bool
+FabricNetDevice::SupportsSendFrom() const
+{
+    return false;
+}
+
+} // namespace ns3

@@ -1,0 +1,423 @@
+/*
+ * Copyright (c) 2026 ai-fabric authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#ifndef FABRIC_NET_DEVICE_H
+#define FABRIC_NET_DEVICE_H
+
+#include "credit-flow-control.h"
+#include "vl-arbiter.h"
+
+#include "ns3/data-rate.h"
+#include "ns3/event-id.h"
+#include "ns3/mac16-address.h"
+#include "ns3/net-device.h"
+#include "ns3/nstime.h"
+#include "ns3/packet.h"
+#include "ns3/traced-callback.h"
+
+#include <array>
+#include <deque>
+#include <vector>
+
+namespace ns3
+{
+
+class FabricChannel;
+class FabricSwitch;
+class Node;
+
+/**
+ * \ingroup ai-fabric
+ * \brief A packet on its way through the fabric, with what the hot path needs to know.
+ *
+ * The packet carries real serialised headers (for pcap and for the endpoints); the fields here
+ * are the routing facts a switch reads from them, kept beside the packet so that no hop has to
+ * deserialise a header to forward it.
+ */
+struct FabricFrame
+{
+    Ptr<Packet> packet;  //!< the packet, link header and trailer included
+    uint32_t bytes{0};   //!< size on the wire
+    uint32_t blocks{0};  //!< 64-byte credit blocks it takes
+    uint16_t dst{0};     //!< destination address (IB DLID, NVLink GPU id)
+    uint8_t sl{0};       //!< service level, fixed end to end
+    uint8_t vl{0};       //!< VL on the link it last crossed
+    uint16_t outPort{0}; //!< switch egress port, set on ingress
+    uint8_t outVl{0};    //!< VL on the egress link, set on ingress
+    Time tailReady;      //!< cut-through: earliest time its last bit may leave the switch
+};
+
+/**
+ * \ingroup ai-fabric
+ * \brief A port of a lossless fabric: the link-layer machinery shared by InfiniBand and NVLink.
+ *
+ * One port per cable end, on an endpoint (HCA, GPU link) or on a switch. It owns:
+ * - a transmitter with per-VL sources (its own transmit queues on an endpoint, the switch's
+ *   input buffers on a switch port), output VL arbitration (VlArbiter) and credit-based flow
+ *   control (CreditSender): a packet leaves only when the receiver has advertised room;
+ * - a receiver with per-VL input buffers (CreditReceiver) that returns credits in
+ *   flow-control packets (FCPs) on the reverse direction of the same cable, where they take
+ *   wire time and propagation delay.
+ *
+ * Costs on the hot path: one simulator event per packet-hop (its arrival), plus one per packet
+ * for the next transmit decision only while packets wait behind it. FCPs are applied lazily by
+ * the sender (no event unless it is stalled on them), packets are never copied per hop, and
+ * headers are not rebuilt where their bytes do not change.
+ *
+ * Subclasses give the link its framing (headers added on an endpoint, removed on delivery)
+ * and its address meaning: IbNetDevice (LIDs), NvlinkNetDevice (GPU ids).
+ */
+class FabricNetDevice : public NetDevice
+{
+  public:
+    /**
+     * \brief Get the type ID.
+     * \return the object TypeId
+     */
+    static TypeId GetTypeId();
+
+    /// The most data VLs a port can have (VL0-VL14; VL15 is management).
+    static constexpr uint8_t MAX_DATA_VLS = 15;
+
+    FabricNetDevice();
+    ~FabricNetDevice() override;
+
+    FabricNetDevice(const FabricNetDevice&) = delete;
+    FabricNetDevice& operator=(const FabricNetDevice&) = delete;
+
+    /**
+     * \brief Connect the port to a cable.
+     * \param channel the cable
+     */
+    void Attach(Ptr<FabricChannel> channel);
+
+    /**
+     * \brief Make this port a port of a switch: received packets go to the switch's crossbar
+     * and the transmitter takes its packets from the switch.
+     * \param sw the switch
+     * \param port this port's index on the switch
+     */
+    void SetSwitch(Ptr<FabricSwitch> sw, uint16_t port);
+
+    /** \return the switch this port belongs to, or nullptr on an endpoint */
+    Ptr<FabricSwitch> GetSwitch() const;
+
+    /** \return this port's index on its switch */
+    uint16_t GetSwitchPort() const;
+
+    /**
+     * \brief Send a packet from an endpoint with an explicit service level.
+     * \param packet the packet, upper-layer headers included
+     * \param dst destination address (LID, GPU id)
+     * \param sl service level (0-15): selects the VL through the SL-to-VL table
+     * \param protocol the upper layer's protocol number, passed to the framing
+     * \return false if the transmit queue of the VL is full (the packet is dropped, MacTxDrop)
+     */
+    bool SendTo(Ptr<Packet> packet, uint16_t dst, uint8_t sl, uint16_t protocol);
+
+    /**
+     * \param vl a data VL
+     * \return room left in the VL's transmit queue, in packets
+     */
+    uint32_t GetTxQueueSpace(uint8_t vl) const;
+
+    /**
+     * \brief Callback invoked when a transmit queue slot frees, so the upper layer can refill.
+     */
+    typedef Callback<void, Ptr<FabricNetDevice>, uint8_t> TxSpaceCallback;
+
+    /**
+     * \param cb called with (device, VL) each time a packet leaves a transmit queue; several
+     * upper-layer users of one port may each add theirs
+     */
+    void AddTxSpaceCallback(TxSpaceCallback cb);
+
+    /**
+     * \param sl a service level
+     * \return the VL it maps to on this port
+     */
+    uint8_t MapSlToVl(uint8_t sl) const
+    {
+        return m_slToVl[sl & 0x0F];
+    }
+
+    /** \return the number of data VLs */
+    uint8_t GetNumDataVls() const;
+
+    /** \return the port's data rate */
+    DataRate GetDataRate() const;
+
+    /**
+     * \brief Set the port's data rate. Subclasses derive it from their link attributes
+     * (IbNetDevice: LinkSpeed x LinkWidth); a call after them overrides it.
+     * \param rate the rate after line encoding
+     */
+    void SetDataRate(DataRate rate);
+
+    /**
+     * \brief Receive a packet from the cable (scheduled by the peer's transmitter).
+     * \param packet the packet
+     * \param dst its destination address
+     * \param sl its service level
+     * \param vl the VL it crossed the cable on
+     * \param txTime its serialisation time on the cable
+     */
+    void Receive(Ptr<Packet> packet, uint16_t dst, uint8_t sl, uint8_t vl, Time txTime);
+
+    /**
+     * \brief The switch has moved a packet out of this port's input buffer: free its blocks
+     * and return the credits upstream.
+     * \param vl the input VL
+     * \param blocks the packet's blocks
+     */
+    void ReleaseRxBuffer(uint8_t vl, uint32_t blocks);
+
+    /**
+     * \brief Something to send may have become ready: start the transmitter if it is idle.
+     */
+    void Wake();
+
+    /**
+     * \brief The peer's receiver sent an FCP that arrives at the given time.
+     * \param arrival arrival time of its last bit
+     * \param vl the VL it refers to
+     * \param limit the FCCL it carries
+     */
+    void ReceiveFlowControl(Time arrival, uint8_t vl, uint64_t limit);
+
+    /**
+     * \param vl a data VL
+     * \return total time the VL spent waiting for credits while it had a packet to send
+     */
+    Time GetCreditStallTime(uint8_t vl) const;
+
+    /**
+     * \param vl a data VL
+     * \return bytes now held in the VL's input buffer
+     */
+    uint32_t GetRxBufferBytes(uint8_t vl) const;
+
+    /** \return packets dropped at this port's input (only possible with flow control off) */
+    uint64_t GetRxDropCount() const;
+    /** \return packets sent on the cable */
+    uint64_t GetTxPackets() const;
+    /** \return bytes sent on the cable (data packets, link headers included) */
+    uint64_t GetTxBytes() const;
+    /** \return packets received from the cable (dropped ones excluded) */
+    uint64_t GetRxPackets() const;
+    /** \return bytes received from the cable (dropped ones excluded) */
+    uint64_t GetRxBytes() const;
+    /** \return total time the transmitter spent sending data packets */
+    Time GetTxBusyTime() const;
+    /** \return flow-control packets sent */
+    uint64_t GetFlowControlPackets() const;
+
+    /**
+     * TracedCallback signature for credit stalls.
+     * \param vl the VL that waited
+     * \param duration how long it waited for credits with a packet ready
+     */
+    typedef void (*CreditStallTracedCallback)(uint8_t vl, Time duration);
+
+    /**
+     * TracedCallback signature for input-buffer occupancy.
+     * \param vl the VL
+     * \param bytes bytes held after the change
+     */
+    typedef void (*BufferOccupancyTracedCallback)(uint8_t vl, uint32_t bytes);
+
+    // NetDevice interface
+    void SetIfIndex(const uint32_t index) override;
+    uint32_t GetIfIndex() const override;
+    Ptr<Channel> GetChannel() const override;
+    void SetAddress(Address address) override;
+    Address GetAddress() const override;
+    bool SetMtu(const uint16_t mtu) override;
+    uint16_t GetMtu() const override;
+    bool IsLinkUp() const override;
+    void AddLinkChangeCallback(Callback<void> callback) override;
+    bool IsBroadcast() const override;
+    Address GetBroadcast() const override;
+    bool IsMulticast() const override;
+    Address GetMulticast(Ipv4Address multicastGroup) const override;
+    Address GetMulticast(Ipv6Address addr) const override;
+    bool IsPointToPoint() const override;
+    bool IsBridge() const override;
+    bool Send(Ptr<Packet> packet, const Address& dest, uint16_t protocolNumber) override;
+    bool SendFrom(Ptr<Packet> packet,
+                  const Address& source,
+                  const Address& dest,
+                  uint16_t protocolNumber) override;
+    Ptr<Node> GetNode() const override;
+    void SetNode(Ptr<Node> node) override;
+    bool NeedsArp() const override;
+    void SetReceiveCallback(NetDevice::ReceiveCallback cb) override;
+    void SetPromiscReceiveCallback(PromiscReceiveCallback cb) override;
+    bool SupportsSendFrom() const override;
+
+    /** \return the port's own address (LID or GPU id) as a number */
+    uint16_t GetLocalAddress() const;
+
+    /**
+     * \brief Set the port's own address.
+     * \param address LID or GPU id
+     */
+    void SetLocalAddress(uint16_t address);
+
+    /** \return a short name for error messages: node, device index, switch port */
+    std::string Describe() const;
+
+  protected:
+    void DoInitialize() override;
+    void DoDispose() override;
+
+    /**
+     * \brief Add the link's framing to a packet an endpoint is about to queue.
+     * \param packet the packet
+     * \param dst destination address
+     * \param sl service level
+     * \param vl VL of the first link
+     * \param protocol upper-layer protocol number
+     */
+    virtual void AddFraming(Ptr<Packet> packet,
+                            uint16_t dst,
+                            uint8_t sl,
+                            uint8_t vl,
+                            uint16_t protocol) = 0;
+
+    /**
+     * \brief Remove the link's framing from a packet delivered to an endpoint.
+     * \param packet the packet
+     * \param protocol set to the upper-layer protocol number
+     * \return the source address
+     */
+    virtual uint16_t RemoveFraming(Ptr<Packet> packet, uint16_t& protocol) = 0;
+
+    /**
+     * \brief A switch sends a packet on another VL than it arrived on: rewrite the link header.
+     * \param packet the packet
+     * \param vl the new VL
+     */
+    virtual void RewriteVl(Ptr<Packet> packet, uint8_t vl);
+
+    /**
+     * \brief Check the attributes; called once before the first packet. Throws
+     * FabricConfigError on a bad value.
+     */
+    virtual void CheckConfiguration();
+
+  private:
+    /**
+     * \brief Decide and start the next transmission; the wire is free (or frees now).
+     */
+    void TransmitNext();
+
+    /**
+     * \brief Have a transmit decision taken at a given time (now: at once), unless one is
+     * already due no later.
+     * \param at when
+     */
+    void ScheduleDecision(Time at);
+
+    /**
+     * \param vl a data VL
+     * \return the next packet waiting for the VL, or nullptr
+     */
+    const FabricFrame* PeekFrame(uint8_t vl) const;
+
+    /**
+     * \param vl a data VL with a waiting packet
+     * \return the packet, removed from its queue
+     */
+    FabricFrame DequeueFrame(uint8_t vl);
+
+    /** \return true if any VL has a packet waiting */
+    bool HasWaitingFrame() const;
+
+    /**
+     * \brief Return credits upstream: an FCP on this port's wire.
+     * \param vl the VL whose buffer freed
+     */
+    void SendFlowControl(uint8_t vl);
+
+    /** \brief Fire PhyTxEnd for a packet whose last bit has left. */
+    void NotifyTxEnd(Ptr<const Packet> packet);
+
+    /** \brief Check attributes, build queues, buffers and arbiter; done once. */
+    void SetupLocal();
+
+    /** \brief SetupLocal(), then resolve peer, delay and credit state; done once. */
+    void Setup();
+
+    /**
+     * \param text SL-to-VL table, 16 comma-separated VLs
+     */
+    void SetSlToVlTable(std::string text);
+    /** \return the SL-to-VL table as text */
+    std::string GetSlToVlTable() const;
+
+    Ptr<Node> m_node;                  //!< the node the port is on
+    Ptr<FabricChannel> m_channel;      //!< the cable
+    FabricNetDevice* m_peer{nullptr};  //!< the other end, cached for the hot path
+    uint32_t m_peerNodeId{0};          //!< the other end's node id (event context)
+    Time m_delay;                      //!< cable delay, cached
+    uint32_t m_ifIndex{0};             //!< interface index on the node
+    uint16_t m_address{0};             //!< LID or GPU id
+    uint16_t m_mtu;                    //!< path MTU, payload bytes
+    DataRate m_bps;                    //!< data rate after encoding
+    uint8_t m_numVls;                  //!< data VLs
+    uint32_t m_rxBufferBytes;          //!< input buffer per VL
+    uint32_t m_txQueuePackets;         //!< endpoint transmit queue per VL
+    bool m_flowControl;                //!< credits honoured
+    std::array<uint8_t, 16> m_slToVl;  //!< SL-to-VL table
+    bool m_slToVlSet{false};           //!< table set by the user
+    Ptr<VlArbiter> m_arbiter;          //!< output VL arbitration
+    bool m_localSetupDone{false};      //!< SetupLocal() ran
+    bool m_setupDone{false};           //!< Setup() ran
+
+    Ptr<FabricSwitch> m_switch;        //!< owning switch, if a switch port
+    uint16_t m_switchPort{0};          //!< index on the switch
+
+    std::vector<std::deque<FabricFrame>> m_txQueues; //!< endpoint transmit queues per VL
+    uint32_t m_txQueued{0};                          //!< packets in all transmit queues
+    CreditSender m_credits;                          //!< sender-side credit state
+    CreditReceiver m_rxBuffer;                       //!< input buffers
+    Time m_wireFreeAt;                 //!< when the wire finishes what it has committed
+    Time m_fcpTxTime;                  //!< serialisation of one 6-byte FCP
+    EventId m_txEvent;                 //!< next transmit decision
+    bool m_inTransmit{false};          //!< TransmitNext() is on the stack
+    uint16_t m_stalledVls{0};          //!< VLs waiting for credits with a packet ready
+    std::array<Time, 16> m_stallStart; //!< when each stalled VL began waiting
+    std::array<Time, 16> m_stallTotal; //!< accumulated stall per VL
+
+    uint64_t m_txPackets{0};    //!< packets sent
+    uint64_t m_txBytes{0};      //!< bytes sent
+    uint64_t m_rxPackets{0};    //!< packets received
+    uint64_t m_rxBytes{0};      //!< bytes received
+    uint64_t m_rxDrops{0};      //!< packets dropped at the input
+    uint64_t m_fcpPackets{0};   //!< FCPs sent
+    Time m_txBusy;              //!< time spent sending data
+
+    NetDevice::ReceiveCallback m_rxCallback;             //!< upper layer
+    NetDevice::PromiscReceiveCallback m_promiscCallback; //!< promiscuous upper layer
+    std::vector<TxSpaceCallback> m_txSpaceCallbacks;     //!< transmit-queue refill
+
+    TracedCallback<Ptr<const Packet>> m_macTxTrace;       //!< MacTx
+    TracedCallback<Ptr<const Packet>> m_macTxDropTrace;   //!< MacTxDrop
+    TracedCallback<Ptr<const Packet>> m_macRxTrace;       //!< MacRx
+    TracedCallback<Ptr<const Packet>> m_phyTxBeginTrace;  //!< PhyTxBegin
+    TracedCallback<Ptr<const Packet>> m_phyTxEndTrace;    //!< PhyTxEnd
+    TracedCallback<Ptr<const Packet>> m_phyRxEndTrace;    //!< PhyRxEnd
+    TracedCallback<Ptr<const Packet>> m_phyRxDropTrace;   //!< PhyRxDrop
+    TracedCallback<Ptr<const Packet>> m_snifferTrace;     //!< Sniffer
+    TracedCallback<Ptr<const Packet>> m_promiscSnifferTrace; //!< PromiscSniffer
+    TracedCallback<uint8_t, Time> m_creditStallTrace;     //!< CreditStall
+    TracedCallback<uint8_t, uint32_t> m_bufferTrace;      //!< BufferOccupancy
+};
+
+} // namespace ns3
+
+#endif /* FABRIC_NET_DEVICE_H */

@@ -1,0 +1,217 @@
+/*
+ * Copyright (c) 2026 ai-fabric authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#include "fabric-switch.h"
+
+#include "ns3/fabric-config-error.h"
+
+#include "ns3/log.h"
+#include "ns3/node.h"
+
+#include <sstream>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("FabricSwitch");
+
+NS_OBJECT_ENSURE_REGISTERED(FabricSwitch);
+
+TypeId
+FabricSwitch::GetTypeId()
+{
+    static TypeId tid =
+        TypeId("ns3::FabricSwitch")
+            .SetParent<Object>()
+            .SetGroupName("AiFabric")
+            .AddConstructor<FabricSwitch>();
+    return tid;
+}
+
+FabricSwitch::FabricSwitch()
+{
+    NS_LOG_FUNCTION(this);
+}
+
+FabricSwitch::~FabricSwitch()
+{
+    NS_LOG_FUNCTION(this);
+}
+
+void
+FabricSwitch::DoDispose()
+{
+    NS_LOG_FUNCTION(this);
+    // Ports point back to the switch: break the cycle.
+    for (auto& port : m_ports)
+    {
+        port->SetSwitch(nullptr, 0);
+    }
+    m_ports.clear();
+    m_inputs.clear();
+    m_requests.clear();
+    Object::DoDispose();
+}
+
+std::string
+FabricSwitch::Describe() const
+{
+    std::ostringstream os;
+    Ptr<Node> node = GetObject<Node>();
+    os << GetInstanceTypeId().GetName().substr(5) << " on node "
+       << (node ? std::to_string(node->GetId()) : std::string("?"));
+    return os.str();
+}
+
+std::string
+FabricSwitch::DescribeAddress(uint16_t dst) const
+{
+    return "address " + std::to_string(dst);
+}
+
+uint16_t
+FabricSwitch::AddPort(Ptr<FabricNetDevice> device)
+{
+    NS_LOG_FUNCTION(this << device);
+    const auto port = static_cast<uint16_t>(m_ports.size());
+    m_ports.push_back(device);
+    device->SetSwitch(this, port);
+    m_inputs.resize(m_ports.size() * VL_SLOTS);
+    m_requests.resize(m_ports.size() * VL_SLOTS);
+    m_egressWaiting.resize(m_ports.size(), 0);
+    return port;
+}
+
+uint16_t
+FabricSwitch::GetNPorts() const
+{
+    return static_cast<uint16_t>(m_ports.size());
+}
+
+Ptr<FabricNetDevice>
+FabricSwitch::GetPort(uint16_t port) const
+{
+    NS_ASSERT(port < m_ports.size());
+    return m_ports[port];
+}
+
+void
+FabricSwitch::SetRoute(uint16_t dst, uint16_t port)
+{
+    if (port >= m_ports.size())
+    {
+        throw FabricConfigError(Describe(), "route to " + DescribeAddress(dst) + " names port " +
+                                                std::to_string(port) + " but the switch has " +
+                                                std::to_string(m_ports.size()) + " ports");
+    }
+    if (dst >= m_forwarding.size())
+    {
+        m_forwarding.resize(static_cast<size_t>(dst) + 1, NO_ROUTE);
+    }
+    m_forwarding[dst] = port;
+}
+
+uint16_t
+FabricSwitch::GetRoute(uint16_t dst) const
+{
+    return dst < m_forwarding.size() ? m_forwarding[dst] : NO_ROUTE;
+}
+
+void
+FabricSwitch::ClearRoutes()
+{
+    m_forwarding.clear();
+}
+
+void
+FabricSwitch::SetLatency(Time latency)
+{
+    m_latency = latency;
+}
+
+void
+FabricSwitch::SetCutThrough(bool cutThrough)
+{
+    m_cutThrough = cutThrough;
+}
+
+Time
+FabricSwitch::GetLatency() const
+{
+    return m_latency;
+}
+
+bool
+FabricSwitch::IsCutThrough() const
+{
+    return m_cutThrough;
+}
+
+void
+FabricSwitch::Ingress(uint16_t port, FabricFrame&& frame)
+{
+    const uint16_t out = GetRoute(frame.dst);
+    if (out == NO_ROUTE)
+    {
+        throw FabricConfigError(Describe(), "packet to " + DescribeAddress(frame.dst) +
+                                                " arrived on port " + std::to_string(port) +
+                                                " but the forwarding table has no route for it");
+    }
+    if (out == port)
+    {
+        throw FabricConfigError(Describe(), "the route to " + DescribeAddress(frame.dst) +
+                                                " sends packets back out of port " +
+                                                std::to_string(port) + " they arrived on");
+    }
+    frame.outPort = out;
+    frame.outVl = m_ports[out]->MapSlToVl(frame.sl);
+    if (frame.outVl >= m_ports[out]->GetNumDataVls())
+    {
+        throw FabricConfigError(Describe(), "SL " + std::to_string(frame.sl) + " maps to VL " +
+                                                std::to_string(frame.outVl) + " on port " +
+                                                std::to_string(out) + ", beyond its NumDataVls");
+    }
+    const uint32_t input = port * VL_SLOTS + frame.vl;
+    auto& fifo = m_inputs[input];
+    fifo.push_back(std::move(frame));
+    if (fifo.size() == 1)
+    {
+        Request(input);
+    }
+}
+
+void
+FabricSwitch::Request(uint32_t input)
+{
+    const FabricFrame& head = m_inputs[input].front();
+    m_requests[head.outPort * VL_SLOTS + head.outVl].push_back(input);
+    ++m_egressWaiting[head.outPort];
+    m_ports[head.outPort]->Wake();
+}
+
+FabricFrame
+FabricSwitch::DequeueEgress(uint16_t port, uint8_t vl)
+{
+    auto& requests = m_requests[port * VL_SLOTS + vl];
+    NS_ASSERT(!requests.empty());
+    const uint32_t input = requests.front();
+    requests.pop_front();
+    --m_egressWaiting[port];
+    auto& fifo = m_inputs[input];
+    FabricFrame frame = std::move(fifo.front());
+    fifo.pop_front();
+    // The packet starts leaving the input buffer now; cut-through drains it at line rate, so
+    // its credits go back upstream from this moment.
+    m_ports[input / VL_SLOTS]->ReleaseRxBuffer(static_cast<uint8_t>(input % VL_SLOTS),
+                                               frame.blocks);
+    if (!fifo.empty())
+    {
+        Request(input); // the next head joins the back of its egress queue: round robin
+    }
+    return frame;
+}
+
+} // namespace ns3

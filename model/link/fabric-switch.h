@@ -1,0 +1,173 @@
+/*
+ * Copyright (c) 2026 ai-fabric authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#ifndef FABRIC_SWITCH_H
+#define FABRIC_SWITCH_H
+
+#include "fabric-net-device.h"
+
+#include "ns3/nstime.h"
+#include "ns3/object.h"
+#include "ns3/traced-callback.h"
+
+#include <deque>
+#include <vector>
+
+namespace ns3
+{
+
+/**
+ * \ingroup ai-fabric
+ * \brief An input-buffered crossbar switch of a lossless fabric, aggregated to its Node.
+ *
+ * Every port (a FabricNetDevice) has an input buffer per VL, a FIFO whose size is what the
+ * port advertises upstream as credits. The packet at the head of each input FIFO looks up its
+ * egress port in a linear forwarding table indexed by destination address, and requests that
+ * port; the egress port's transmitter arbitrates among its VLs (VlArbiter) and, within a VL,
+ * serves the requesting inputs round robin. A packet leaves only when the downstream buffer
+ * has room (credits), so a full buffer back-pressures hop by hop, and a blocked head blocks
+ * the packets behind it in the same input VL (head-of-line blocking) as in real hardware.
+ *
+ * A packet may leave PortToPortLatency after its first bit arrived (cut-through) or after its
+ * last bit arrived (store-and-forward); cut-through never lets the egress overtake the ingress
+ * (a slower input delays the start of a faster output).
+ *
+ * IbSwitch (forwarding by LID) and NvSwitch (by GPU id) specialise it and give the latency
+ * and switching mode their attributes, with defaults of their own hardware.
+ */
+class FabricSwitch : public Object
+{
+  public:
+    /**
+     * \brief Get the type ID.
+     * \return the object TypeId
+     */
+    static TypeId GetTypeId();
+
+    /// Marks a forwarding-table entry with no route.
+    static constexpr uint16_t NO_ROUTE = 0xFFFF;
+
+    FabricSwitch();
+    ~FabricSwitch() override;
+
+    /**
+     * \brief Add a port.
+     * \param device the port; it must already be installed on the switch's node
+     * \return its port index
+     */
+    uint16_t AddPort(Ptr<FabricNetDevice> device);
+
+    /** \return the number of ports */
+    uint16_t GetNPorts() const;
+
+    /**
+     * \param port a port index
+     * \return the port's device
+     */
+    Ptr<FabricNetDevice> GetPort(uint16_t port) const;
+
+    /**
+     * \brief Set a forwarding-table entry.
+     * \param dst destination address
+     * \param port egress port
+     */
+    void SetRoute(uint16_t dst, uint16_t port);
+
+    /**
+     * \param dst destination address
+     * \return the egress port, or NO_ROUTE
+     */
+    uint16_t GetRoute(uint16_t dst) const;
+
+    /** \brief Empty the forwarding table. */
+    void ClearRoutes();
+
+    /**
+     * \param latency time from a packet's arrival (first bit when cut-through, last bit when
+     * store-and-forward) to the earliest start of its transmission on the egress port
+     */
+    void SetLatency(Time latency);
+
+    /**
+     * \param cutThrough true to switch cut-through, false for store-and-forward
+     */
+    void SetCutThrough(bool cutThrough);
+
+    /** \return the port-to-port latency */
+    Time GetLatency() const;
+
+    /** \return true when switching cut-through, false when store-and-forward */
+    bool IsCutThrough() const;
+
+    /**
+     * \brief A port received a packet into its input buffer.
+     * \param port the ingress port
+     * \param frame the packet and its routing facts
+     */
+    void Ingress(uint16_t port, FabricFrame&& frame);
+
+    /**
+     * \param port an egress port
+     * \param vl a VL of that port
+     * \return the packet that would leave next on that port and VL, or nullptr
+     */
+    const FabricFrame* PeekEgress(uint16_t port, uint8_t vl) const
+    {
+        const auto& requests = m_requests[port * VL_SLOTS + vl];
+        return requests.empty() ? nullptr : &m_inputs[requests.front()].front();
+    }
+
+    /**
+     * \brief Take the next packet for an egress port and VL out of its input buffer.
+     * \param port the egress port
+     * \param vl the VL
+     * \return the packet
+     */
+    FabricFrame DequeueEgress(uint16_t port, uint8_t vl);
+
+    /**
+     * \param port an egress port
+     * \return true if any input holds a packet at its head for that port
+     */
+    bool HasEgress(uint16_t port) const
+    {
+        return m_egressWaiting[port] > 0;
+    }
+
+    /**
+     * \param dst a destination address
+     * \return how the address reads to a user ("LID 5", "GPU 3")
+     */
+    virtual std::string DescribeAddress(uint16_t dst) const;
+
+    /** \return the switch's name for messages: its kind and node id */
+    std::string Describe() const;
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    /// Slots reserved per port in the per-VL arrays (VL0-VL15).
+    static constexpr uint32_t VL_SLOTS = 16;
+
+    /**
+     * \brief The packet at the head of an input FIFO requests its egress port.
+     * \param input the input FIFO index (port * VL_SLOTS + vl)
+     */
+    void Request(uint32_t input);
+
+    Time m_latency;          //!< port-to-port latency
+    bool m_cutThrough{true}; //!< cut-through or store-and-forward
+    std::vector<Ptr<FabricNetDevice>> m_ports;          //!< ports by index
+    std::vector<uint16_t> m_forwarding;                 //!< destination -> egress port
+    std::vector<std::deque<FabricFrame>> m_inputs;      //!< input FIFOs, port * 16 + VL
+    std::vector<std::deque<uint32_t>> m_requests;       //!< per egress port and VL: inputs
+    std::vector<uint32_t> m_egressWaiting;              //!< per egress port: requests queued
+};
+
+} // namespace ns3
+
+#endif /* FABRIC_SWITCH_H */
