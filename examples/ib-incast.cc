@@ -114,6 +114,15 @@ main(int argc, char* argv[])
             ib.EnablePcap("ib-incast", hostPorts[0]);
         }
 
+        // The bottleneck's busy period starts with its first packet.
+        Time firstTx = Time::Max();
+        bottleneck->TraceConnectWithoutContext(
+            "PhyTxBegin",
+            MakeCallback(+[](Time* first, Ptr<const Packet>) {
+                             *first = std::min(*first, Simulator::Now());
+                         })
+                .Bind(&firstTx));
+
         Simulator::Run();
 
         const auto& flows = sink->GetFlows();
@@ -162,22 +171,24 @@ main(int argc, char* argv[])
                        stall.GetSeconds() * 1e6);
         }
         const Time span = lastRx - firstRx;
-        const double util = span.IsStrictlyPositive()
-                                ? bottleneck->GetTxBusyTime().GetSeconds() / span.GetSeconds()
+        const Time delay = DynamicCast<FabricChannel>(bottleneck->GetChannel())->GetDelay();
+        const Time busyPeriod = lastRx - delay - firstTx;
+        const double util = busyPeriod.IsStrictlyPositive()
+                                ? bottleneck->GetTxBusyTime().GetSeconds() / busyPeriod.GetSeconds()
                                 : 0.0;
         uint64_t drops = 0;
         for (const auto& port : hostPorts)
         {
             drops += port->GetRxDropCount();
         }
-        fmt::print("bottleneck switch -> receiver: {} packets, {:.2f} Gb/s of payload, busy "
-                   "{:.2f}% of the {:.3f} us from first to last arrival\n",
+        fmt::print("bottleneck switch -> receiver: {} packets, {:.2f} Gb/s of payload between "
+                   "first and last arrival, utilisation {:.3f}% over its {:.3f} us busy period\n",
                    bottleneck->GetTxPackets(),
                    span.IsStrictlyPositive()
                        ? sink->GetTotalPayloadBytes() * 8.0 / span.GetSeconds() / 1e9
                        : 0.0,
                    100.0 * util,
-                   span.GetSeconds() * 1e6);
+                   busyPeriod.GetSeconds() * 1e6);
         fmt::print("packets dropped: {}\n", drops);
         Simulator::Destroy();
     }
