@@ -27,7 +27,6 @@
 #include "ns3/network-module.h"
 
 #include <fmt/core.h>
-
 #include <iostream>
 
 using namespace ns3;
@@ -55,7 +54,8 @@ main(int argc, char* argv[])
     cmd.AddValue("senders", "Number of senders", senders);
     cmd.AddValue("size", "Bytes per message", size);
     cmd.AddValue("messages", "Messages per sender", messages);
-    cmd.AddValue("speed", "InfiniBand generation: SDR, DDR, QDR, FDR10, FDR, EDR, HDR, NDR, XDR",
+    cmd.AddValue("speed",
+                 "InfiniBand generation: SDR, DDR, QDR, FDR10, FDR, EDR, HDR, NDR, XDR",
                  speed);
     cmd.AddValue("width", "Lanes per link: 1, 2, 4, 8, 12", width);
     cmd.AddValue("vls", "Data VLs per port; sender i uses SL (i mod vls)", vls);
@@ -116,12 +116,10 @@ main(int argc, char* argv[])
 
         // The bottleneck's busy period starts with its first packet.
         Time firstTx = Time::Max();
-        bottleneck->TraceConnectWithoutContext(
-            "PhyTxBegin",
-            MakeCallback(+[](Time* first, Ptr<const Packet>) {
-                             *first = std::min(*first, Simulator::Now());
-                         })
-                .Bind(&firstTx));
+        bottleneck->TraceConnectWithoutContext("PhyTxBegin",
+                                               MakeCallback(+[](Time* first, Ptr<const Packet>) {
+                                                   *first = std::min(*first, Simulator::Now());
+                                               }).Bind(&firstTx));
 
         Simulator::Run();
 

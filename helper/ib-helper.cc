@@ -6,12 +6,11 @@
 
 #include "ib-helper.h"
 
+#include "ns3/config.h"
 #include "ns3/fabric-config-error.h"
 #include "ns3/ib-channel.h"
 #include "ns3/ib-erf-header.h"
 #include "ns3/ib-net-device.h"
-
-#include "ns3/config.h"
 #include "ns3/log.h"
 #include "ns3/names.h"
 #include "ns3/packet.h"
@@ -88,8 +87,8 @@ IbHelper::InstallSwitch(Ptr<Node> node)
 {
     if (node->GetObject<FabricSwitch>())
     {
-        throw FabricConfigError("IbHelper", "node " + std::to_string(node->GetId()) +
-                                                " is already a switch");
+        throw FabricConfigError("IbHelper",
+                                "node " + std::to_string(node->GetId()) + " is already a switch");
     }
     Ptr<IbSwitch> sw = m_switchFactory.Create<IbSwitch>();
     node->AggregateObject(sw);
@@ -124,8 +123,8 @@ IbHelper::Install(Ptr<Node> a, Ptr<Node> b)
     NS_LOG_FUNCTION(this << a << b);
     if (a == b)
     {
-        throw FabricConfigError("IbHelper", "cannot cable node " + std::to_string(a->GetId()) +
-                                                " to itself");
+        throw FabricConfigError("IbHelper",
+                                "cannot cable node " + std::to_string(a->GetId()) + " to itself");
     }
     Ptr<IbNetDevice> devA = CreatePort(a);
     Ptr<IbNetDevice> devB = CreatePort(b);
@@ -151,7 +150,8 @@ IbHelper::EnablePcapInternal(std::string prefix,
         return;
     }
     PcapHelper pcapHelper;
-    std::string filename = explicitFilename ? prefix : pcapHelper.GetFilenameFromDevice(prefix, device);
+    std::string filename =
+        explicitFilename ? prefix : pcapHelper.GetFilenameFromDevice(prefix, device);
     Ptr<PcapFileWrapper> file =
         pcapHelper.CreateFile(filename,
                               std::ios::out,

@@ -8,7 +8,6 @@
 
 #include "ns3/fabric-channel.h"
 #include "ns3/fabric-config-error.h"
-
 #include "ns3/log.h"
 #include "ns3/node.h"
 
@@ -209,16 +208,15 @@ IbSubnetManager::GetPath(uint16_t from, uint16_t to) const
                                 "no HCA port has LID " + std::to_string(src ? to : from));
     }
     std::vector<uint32_t> path;
-    Ptr<FabricNetDevice> at =
-        DynamicCast<FabricChannel>(src->GetChannel())->GetPeer(src);
+    Ptr<FabricNetDevice> at = DynamicCast<FabricChannel>(src->GetChannel())->GetPeer(src);
     while (at && at->GetSwitch())
     {
         Ptr<FabricSwitch> sw = at->GetSwitch();
         path.push_back(at->GetNode()->GetId());
         if (path.size() > m_switches.size())
         {
-            throw FabricConfigError("IbSubnetManager", "routing loop towards LID " +
-                                                           std::to_string(to));
+            throw FabricConfigError("IbSubnetManager",
+                                    "routing loop towards LID " + std::to_string(to));
         }
         const uint16_t out = sw->GetRoute(to);
         if (out == FabricSwitch::NO_ROUTE)
@@ -230,8 +228,9 @@ IbSubnetManager::GetPath(uint16_t from, uint16_t to) const
     }
     if (at != dst)
     {
-        throw FabricConfigError("IbSubnetManager", "route from LID " + std::to_string(from) +
-                                                       " ends at the wrong port");
+        throw FabricConfigError("IbSubnetManager",
+                                "route from LID " + std::to_string(from) +
+                                    " ends at the wrong port");
     }
     return path;
 }

@@ -69,10 +69,10 @@ class IbSubnetManager
     /** \brief Fill every switch's forwarding table. */
     void ComputeRoutes();
 
-    std::vector<Ptr<IbNetDevice>> m_hcas;           //!< HCA ports found
-    std::vector<Ptr<IbSwitch>> m_switches;          //!< switches found
-    std::map<uint32_t, size_t> m_switchIndex;       //!< node id -> index in m_switches
-    std::map<uint16_t, Ptr<IbNetDevice>> m_byLid;   //!< HCA ports by LID
+    std::vector<Ptr<IbNetDevice>> m_hcas;         //!< HCA ports found
+    std::vector<Ptr<IbSwitch>> m_switches;        //!< switches found
+    std::map<uint32_t, size_t> m_switchIndex;     //!< node id -> index in m_switches
+    std::map<uint16_t, Ptr<IbNetDevice>> m_byLid; //!< HCA ports by LID
 };
 
 } // namespace ns3

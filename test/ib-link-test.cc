@@ -11,11 +11,11 @@
  * computed here from rate, header and trailer bytes, cable delay and switch latency.
  */
 
+#include "ai-fabric-test-util.h"
+
 #include "ns3/ai-fabric-module.h"
 #include "ns3/core-module.h"
 #include "ns3/network-module.h"
-
-#include "ai-fabric-test-util.h"
 
 #include <gtest/gtest.h>
 

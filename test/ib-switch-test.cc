@@ -135,19 +135,17 @@ TEST_F(IbSwitchTest, IncastSharesBottleneckFairlyAndLosesNothing)
     }
     Ptr<IbNetDevice> bottleneck = f.edge[senders];
     Time firstTx = Time::Max();
-    bottleneck->TraceConnectWithoutContext(
-        "PhyTxBegin",
-        MakeCallback(+[](Time* first, Ptr<const Packet>) {
-                         *first = std::min(*first, Simulator::Now());
-                     })
-            .Bind(&firstTx));
+    bottleneck->TraceConnectWithoutContext("PhyTxBegin",
+                                           MakeCallback(+[](Time* first, Ptr<const Packet>) {
+                                               *first = std::min(*first, Simulator::Now());
+                                           }).Bind(&firstTx));
     uint32_t stallEvents = 0;
     for (uint32_t s = 0; s < senders; ++s)
     {
-        f.hca[s]->TraceConnectWithoutContext(
-            "CreditStall",
-            MakeCallback(+[](uint32_t* n, uint8_t, Time d) { *n += d.IsStrictlyPositive(); })
-                .Bind(&stallEvents));
+        f.hca[s]->TraceConnectWithoutContext("CreditStall",
+                                             MakeCallback(+[](uint32_t* n, uint8_t, Time d) {
+                                                 *n += d.IsStrictlyPositive();
+                                             }).Bind(&stallEvents));
     }
     // Count what each sender got through in the first half of the transfer.
     const DataRate rate("400Gb/s");
@@ -173,7 +171,8 @@ TEST_F(IbSwitchTest, IncastSharesBottleneckFairlyAndLosesNothing)
         lastRx = std::max(lastRx, flow.lastRx);
     }
     const Time lastTxEnd = lastRx - NanoSeconds(100); // the cable's default delay
-    const double busy = bottleneck->GetTxBusyTime().GetSeconds() / (lastTxEnd - firstTx).GetSeconds();
+    const double busy =
+        bottleneck->GetTxBusyTime().GetSeconds() / (lastTxEnd - firstTx).GetSeconds();
     EXPECT_GT(busy, 0.999);
     EXPECT_LE(busy, 1.0 + 1e-9);
     // Each sender's share of the first half is 1/8 within 1%.

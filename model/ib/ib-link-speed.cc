@@ -69,8 +69,9 @@ IbLinkDataRate(IbLinkSpeed speed, uint32_t width)
 {
     if (!IbIsValidLinkWidth(width))
     {
-        throw FabricConfigError("IbLinkWidth", "width " + std::to_string(width) +
-                                                   " does not exist (1, 2, 4, 8 or 12 lanes)");
+        throw FabricConfigError("IbLinkWidth",
+                                "width " + std::to_string(width) +
+                                    " does not exist (1, 2, 4, 8 or 12 lanes)");
     }
     const double bps = IbLaneSignallingGbps(speed) * 1e9 * IbEncodingEfficiency(speed) * width;
     return DataRate(static_cast<uint64_t>(std::llround(bps)));

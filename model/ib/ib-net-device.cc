@@ -9,9 +9,8 @@
 #include "ib-crc-trailer.h"
 #include "ib-lrh-header.h"
 
-#include "ns3/fabric-config-error.h"
-
 #include "ns3/enum.h"
+#include "ns3/fabric-config-error.h"
 #include "ns3/log.h"
 #include "ns3/uinteger.h"
 
@@ -84,8 +83,7 @@ IbNetDevice::SetLinkWidth(uint32_t width)
     if (!IbIsValidLinkWidth(width))
     {
         throw FabricConfigError("IbNetDevice::LinkWidth",
-                                std::to_string(width) +
-                                    " lanes does not exist (1, 2, 4, 8 or 12)");
+                                std::to_string(width) + " lanes does not exist (1, 2, 4, 8 or 12)");
     }
     m_width = width;
     SetDataRate(IbLinkDataRate(m_speed, m_width));
@@ -102,8 +100,9 @@ IbNetDevice::SetLid(uint16_t lid)
 {
     if (lid == 0 || lid > 0xBFFF)
     {
-        throw FabricConfigError(Describe(), "LID " + std::to_string(lid) +
-                                                " is not a unicast LID (0x0001-0xBFFF)");
+        throw FabricConfigError(Describe(),
+                                "LID " + std::to_string(lid) +
+                                    " is not a unicast LID (0x0001-0xBFFF)");
     }
     SetLocalAddress(lid);
 }
@@ -115,9 +114,10 @@ IbNetDevice::CheckConfiguration()
     const uint16_t mtu = GetMtu();
     if (mtu != 256 && mtu != 512 && mtu != 1024 && mtu != 2048 && mtu != 4096)
     {
-        throw FabricConfigError(Describe(), "Mtu " + std::to_string(mtu) +
-                                                " is not an InfiniBand MTU (256, 512, 1024, "
-                                                "2048 or 4096)");
+        throw FabricConfigError(Describe(),
+                                "Mtu " + std::to_string(mtu) +
+                                    " is not an InfiniBand MTU (256, 512, 1024, "
+                                    "2048 or 4096)");
     }
 }
 
@@ -126,8 +126,8 @@ IbNetDevice::AddFraming(Ptr<Packet> packet, uint16_t dst, uint8_t sl, uint8_t vl
 {
     if (dst == 0 || dst > 0xBFFF)
     {
-        throw FabricConfigError(Describe(), "destination LID " + std::to_string(dst) +
-                                                " is not a unicast LID");
+        throw FabricConfigError(Describe(),
+                                "destination LID " + std::to_string(dst) + " is not a unicast LID");
     }
     // LRH PktLen counts 4-byte words from the LRH through the ICRC.
     const uint32_t rem = packet->GetSize() % 4;
@@ -138,8 +138,9 @@ IbNetDevice::AddFraming(Ptr<Packet> packet, uint16_t dst, uint8_t sl, uint8_t vl
     const uint32_t lrhToIcrc = IbLrhHeader::SIZE + packet->GetSize() + IbCrcTrailer::ICRC_SIZE;
     if (lrhToIcrc > 8188)
     {
-        throw FabricConfigError(Describe(), "packet of " + std::to_string(lrhToIcrc) +
-                                                " bytes exceeds the LRH PktLen limit (8188)");
+        throw FabricConfigError(Describe(),
+                                "packet of " + std::to_string(lrhToIcrc) +
+                                    " bytes exceeds the LRH PktLen limit (8188)");
     }
     IbLrhHeader lrh;
     lrh.SetVl(vl);

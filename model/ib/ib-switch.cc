@@ -19,24 +19,24 @@ NS_OBJECT_ENSURE_REGISTERED(IbSwitch);
 TypeId
 IbSwitch::GetTypeId()
 {
-    static TypeId tid = TypeId("ns3::IbSwitch")
-                            .SetParent<FabricSwitch>()
-                            .SetGroupName("AiFabric")
-                            .AddConstructor<IbSwitch>()
-                            .AddAttribute("PortToPortLatency",
-                                          "Port-to-port latency; default 330 ns, a reported "
-                                          "Quantum-2 figure [unverified].",
-                                          TimeValue(NanoSeconds(330)),
-                                          MakeTimeAccessor(&FabricSwitch::SetLatency,
-                                                           &FabricSwitch::GetLatency),
-                                          MakeTimeChecker(Time()))
-                            .AddAttribute("CutThrough",
-                                          "Switch cut-through (true, as InfiniBand switches "
-                                          "do) or store-and-forward (false).",
-                                          BooleanValue(true),
-                                          MakeBooleanAccessor(&FabricSwitch::SetCutThrough,
-                                                              &FabricSwitch::IsCutThrough),
-                                          MakeBooleanChecker());
+    static TypeId tid =
+        TypeId("ns3::IbSwitch")
+            .SetParent<FabricSwitch>()
+            .SetGroupName("AiFabric")
+            .AddConstructor<IbSwitch>()
+            .AddAttribute("PortToPortLatency",
+                          "Port-to-port latency; default 330 ns, a reported "
+                          "Quantum-2 figure [unverified].",
+                          TimeValue(NanoSeconds(330)),
+                          MakeTimeAccessor(&FabricSwitch::SetLatency, &FabricSwitch::GetLatency),
+                          MakeTimeChecker(Time()))
+            .AddAttribute(
+                "CutThrough",
+                "Switch cut-through (true, as InfiniBand switches "
+                "do) or store-and-forward (false).",
+                BooleanValue(true),
+                MakeBooleanAccessor(&FabricSwitch::SetCutThrough, &FabricSwitch::IsCutThrough),
+                MakeBooleanChecker());
     return tid;
 }
 

@@ -11,7 +11,6 @@
 #include "ib-reth-header.h"
 
 #include "ns3/fabric-config-error.h"
-
 #include "ns3/log.h"
 #include "ns3/node.h"
 #include "ns3/packet.h"
@@ -174,10 +173,9 @@ IbTrafficGenerator::Fill()
         const uint64_t left = m_messageSize - m_offset;
         const auto payload = static_cast<uint32_t>(std::min<uint64_t>(left, mtu));
         const bool last = payload == left;
-        IbOpcode opcode = first ? (last ? IbOpcode::UC_RDMA_WRITE_ONLY
-                                        : IbOpcode::UC_RDMA_WRITE_FIRST)
-                                : (last ? IbOpcode::UC_RDMA_WRITE_LAST
-                                        : IbOpcode::UC_RDMA_WRITE_MIDDLE);
+        IbOpcode opcode =
+            first ? (last ? IbOpcode::UC_RDMA_WRITE_ONLY : IbOpcode::UC_RDMA_WRITE_FIRST)
+                  : (last ? IbOpcode::UC_RDMA_WRITE_LAST : IbOpcode::UC_RDMA_WRITE_MIDDLE);
         Ptr<Packet> packet = Create<Packet>(payload);
         const uint32_t pad = (4 - payload % 4) % 4;
         if (pad)

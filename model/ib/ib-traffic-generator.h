@@ -71,21 +71,21 @@ class IbTrafficGenerator : public Application
      */
     void OnTxSpace(Ptr<FabricNetDevice> device, uint8_t vl);
 
-    Ptr<IbNetDevice> m_device;    //!< the HCA port
-    uint16_t m_dlid;              //!< destination LID
-    uint64_t m_messageSize;       //!< bytes per message
-    uint32_t m_messageCount;      //!< messages to send, 0 = until stopped
-    uint8_t m_sl;                 //!< service level
-    uint32_t m_destQp;            //!< destination QP number in the BTH
-    bool m_running{false};        //!< between start and stop
-    bool m_hooked{false};         //!< TxSpace callback added
-    bool m_filling{false};        //!< Fill() is on the stack
+    Ptr<IbNetDevice> m_device; //!< the HCA port
+    uint16_t m_dlid;           //!< destination LID
+    uint64_t m_messageSize;    //!< bytes per message
+    uint32_t m_messageCount;   //!< messages to send, 0 = until stopped
+    uint8_t m_sl;              //!< service level
+    uint32_t m_destQp;         //!< destination QP number in the BTH
+    bool m_running{false};     //!< between start and stop
+    bool m_hooked{false};      //!< TxSpace callback added
+    bool m_filling{false};     //!< Fill() is on the stack
 
-    uint64_t m_offset{0};         //!< bytes of the current message already queued
-    uint32_t m_psn{0};            //!< next PSN
-    uint64_t m_payloadSent{0};    //!< payload bytes queued
-    uint64_t m_packetsSent{0};    //!< packets queued
-    uint64_t m_messagesSent{0};   //!< messages fully queued
+    uint64_t m_offset{0};       //!< bytes of the current message already queued
+    uint32_t m_psn{0};          //!< next PSN
+    uint64_t m_payloadSent{0};  //!< payload bytes queued
+    uint64_t m_packetsSent{0};  //!< packets queued
+    uint64_t m_messagesSent{0}; //!< messages fully queued
 
     TracedCallback<Ptr<const Packet>> m_txTrace; //!< Tx
 };

@@ -81,7 +81,7 @@ class IbTrafficSink : public Application
                  uint16_t protocol,
                  const Address& from);
 
-    std::map<uint16_t, FlowStats> m_flows;                //!< per source LID
+    std::map<uint16_t, FlowStats> m_flows;                 //!< per source LID
     uint64_t m_totalPayload{0};                            //!< all payload bytes
     TracedCallback<Ptr<const Packet>, uint16_t> m_rxTrace; //!< Rx
 };

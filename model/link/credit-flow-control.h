@@ -226,7 +226,7 @@ class CreditReceiver
     }
 
   private:
-    uint32_t m_capacity{0};          //!< blocks per VL
+    uint32_t m_capacity{0};           //!< blocks per VL
     std::vector<uint32_t> m_occupied; //!< blocks held, per VL
     std::vector<uint64_t> m_received; //!< ABR per VL
 };

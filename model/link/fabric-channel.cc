@@ -9,7 +9,6 @@
 #include "fabric-net-device.h"
 
 #include "ns3/fabric-config-error.h"
-
 #include "ns3/log.h"
 
 namespace ns3

@@ -58,9 +58,9 @@ class FabricChannel : public Channel
     void DoDispose() override;
 
   private:
-    Time m_delay;                        //!< one-way propagation delay
-    Ptr<FabricNetDevice> m_ends[2];      //!< the two ports
-    std::size_t m_nEnds{0};              //!< ports attached so far
+    Time m_delay;                   //!< one-way propagation delay
+    Ptr<FabricNetDevice> m_ends[2]; //!< the two ports
+    std::size_t m_nEnds{0};         //!< ports attached so far
 };
 
 } // namespace ns3

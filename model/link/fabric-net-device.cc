@@ -9,9 +9,8 @@
 #include "fabric-channel.h"
 #include "fabric-switch.h"
 
-#include "ns3/fabric-config-error.h"
-
 #include "ns3/boolean.h"
+#include "ns3/fabric-config-error.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
 #include "ns3/pointer.h"
@@ -64,8 +63,7 @@ FabricNetDevice::GetTypeId()
                           "Path MTU: the largest payload of one packet, in bytes, headers "
                           "excluded.",
                           UintegerValue(4096),
-                          MakeUintegerAccessor(&FabricNetDevice::SetMtu,
-                                               &FabricNetDevice::GetMtu),
+                          MakeUintegerAccessor(&FabricNetDevice::SetMtu, &FabricNetDevice::GetMtu),
                           MakeUintegerChecker<uint16_t>())
             .AddAttribute("NumDataVls",
                           "Number of data virtual lanes (1-15).",
@@ -221,13 +219,13 @@ FabricNetDevice::SetSlToVlTable(std::string text)
         }
         catch (const std::exception&)
         {
-            throw FabricConfigError("SlToVlTable", "entry " + std::to_string(sl) + " \"" + item +
-                                                       "\" is not a VL number");
+            throw FabricConfigError("SlToVlTable",
+                                    "entry " + std::to_string(sl) + " \"" + item +
+                                        "\" is not a VL number");
         }
         if (sl >= 16 || vl > 15)
         {
-            throw FabricConfigError("SlToVlTable",
-                                    "needs 16 entries (one per SL), each a VL 0-15");
+            throw FabricConfigError("SlToVlTable", "needs 16 entries (one per SL), each a VL 0-15");
         }
         m_slToVl[sl++] = static_cast<uint8_t>(vl);
     }
@@ -263,8 +261,9 @@ FabricNetDevice::CheckConfiguration()
     }
     if (m_numVls < 1 || m_numVls > MAX_DATA_VLS)
     {
-        throw FabricConfigError(Describe(), "NumDataVls is " + std::to_string(m_numVls) +
-                                                "; a port has 1 to 15 data VLs");
+        throw FabricConfigError(Describe(),
+                                "NumDataVls is " + std::to_string(m_numVls) +
+                                    "; a port has 1 to 15 data VLs");
     }
     for (uint32_t sl = 0; sl < 16; ++sl)
     {
@@ -274,10 +273,10 @@ FabricNetDevice::CheckConfiguration()
         }
         if (m_slToVlSet && m_slToVl[sl] >= m_numVls)
         {
-            throw FabricConfigError(Describe(), "SlToVlTable maps SL " + std::to_string(sl) +
-                                                    " to VL " + std::to_string(m_slToVl[sl]) +
-                                                    " but NumDataVls is " +
-                                                    std::to_string(m_numVls));
+            throw FabricConfigError(Describe(),
+                                    "SlToVlTable maps SL " + std::to_string(sl) + " to VL " +
+                                        std::to_string(m_slToVl[sl]) + " but NumDataVls is " +
+                                        std::to_string(m_numVls));
         }
     }
 }
@@ -399,16 +398,17 @@ FabricNetDevice::SendTo(Ptr<Packet> packet, uint16_t dst, uint8_t sl, uint16_t p
     }
     if (sl > 15)
     {
-        throw FabricConfigError(Describe(), "service level " + std::to_string(sl) +
-                                                " does not exist (SLs are 0-15)");
+        throw FabricConfigError(Describe(),
+                                "service level " + std::to_string(sl) +
+                                    " does not exist (SLs are 0-15)");
     }
     const uint8_t vl = m_slToVl[sl];
     if (vl >= m_numVls)
     {
-        throw FabricConfigError(Describe(), "SL " + std::to_string(sl) + " maps to VL " +
-                                                std::to_string(vl) +
-                                                ", beyond the port's NumDataVls (" +
-                                                std::to_string(m_numVls) + ")");
+        throw FabricConfigError(Describe(),
+                                "SL " + std::to_string(sl) + " maps to VL " + std::to_string(vl) +
+                                    ", beyond the port's NumDataVls (" + std::to_string(m_numVls) +
+                                    ")");
     }
     if (m_txQueues[vl].size() >= m_txQueuePackets)
     {
@@ -422,9 +422,10 @@ FabricNetDevice::SendTo(Ptr<Packet> packet, uint16_t dst, uint8_t sl, uint16_t p
     frame.blocks = CreditFlowControl::BlocksFor(frame.bytes);
     if (frame.blocks > m_credits.GetCreditLimit(vl) && m_flowControl)
     {
-        throw FabricConfigError(Describe(), "a " + std::to_string(frame.bytes) +
-                                                "-byte packet can never fit the peer's "
-                                                "RxBufferSize; make the buffer hold an MTU");
+        throw FabricConfigError(Describe(),
+                                "a " + std::to_string(frame.bytes) +
+                                    "-byte packet can never fit the peer's "
+                                    "RxBufferSize; make the buffer hold an MTU");
     }
     frame.packet = packet;
     frame.dst = dst;
@@ -566,8 +567,7 @@ FabricNetDevice::TransmitNext()
         return;
     }
 
-    const uint8_t vl =
-        (m_numVls == 1) ? 0 : static_cast<uint8_t>(m_arbiter->Select(eligible));
+    const uint8_t vl = (m_numVls == 1) ? 0 : static_cast<uint8_t>(m_arbiter->Select(eligible));
     FabricFrame frame = DequeueFrame(vl);
     if (m_stalledVls & (1u << vl))
     {
@@ -616,8 +616,8 @@ FabricNetDevice::TransmitNext()
     Time rxOffset = txTime;
     if (m_peer->m_switch)
     {
-        rxOffset = m_peer->m_switch->GetLatency() +
-                   (m_peer->m_switch->IsCutThrough() ? Time() : txTime);
+        rxOffset =
+            m_peer->m_switch->GetLatency() + (m_peer->m_switch->IsCutThrough() ? Time() : txTime);
     }
     Simulator::ScheduleWithContext(m_peerNodeId,
                                    start - now + m_delay + rxOffset,

@@ -359,27 +359,27 @@ class FabricNetDevice : public NetDevice
     /** \return the SL-to-VL table as text */
     std::string GetSlToVlTable() const;
 
-    Ptr<Node> m_node;                  //!< the node the port is on
-    Ptr<FabricChannel> m_channel;      //!< the cable
-    FabricNetDevice* m_peer{nullptr};  //!< the other end, cached for the hot path
-    uint32_t m_peerNodeId{0};          //!< the other end's node id (event context)
-    Time m_delay;                      //!< cable delay, cached
-    uint32_t m_ifIndex{0};             //!< interface index on the node
-    uint16_t m_address{0};             //!< LID or GPU id
-    uint16_t m_mtu;                    //!< path MTU, payload bytes
-    DataRate m_bps;                    //!< data rate after encoding
-    uint8_t m_numVls;                  //!< data VLs
-    uint32_t m_rxBufferBytes;          //!< input buffer per VL
-    uint32_t m_txQueuePackets;         //!< endpoint transmit queue per VL
-    bool m_flowControl;                //!< credits honoured
-    std::array<uint8_t, 16> m_slToVl;  //!< SL-to-VL table
-    bool m_slToVlSet{false};           //!< table set by the user
-    Ptr<VlArbiter> m_arbiter;          //!< output VL arbitration
-    bool m_localSetupDone{false};      //!< SetupLocal() ran
-    bool m_setupDone{false};           //!< Setup() ran
+    Ptr<Node> m_node;                 //!< the node the port is on
+    Ptr<FabricChannel> m_channel;     //!< the cable
+    FabricNetDevice* m_peer{nullptr}; //!< the other end, cached for the hot path
+    uint32_t m_peerNodeId{0};         //!< the other end's node id (event context)
+    Time m_delay;                     //!< cable delay, cached
+    uint32_t m_ifIndex{0};            //!< interface index on the node
+    uint16_t m_address{0};            //!< LID or GPU id
+    uint16_t m_mtu;                   //!< path MTU, payload bytes
+    DataRate m_bps;                   //!< data rate after encoding
+    uint8_t m_numVls;                 //!< data VLs
+    uint32_t m_rxBufferBytes;         //!< input buffer per VL
+    uint32_t m_txQueuePackets;        //!< endpoint transmit queue per VL
+    bool m_flowControl;               //!< credits honoured
+    std::array<uint8_t, 16> m_slToVl; //!< SL-to-VL table
+    bool m_slToVlSet{false};          //!< table set by the user
+    Ptr<VlArbiter> m_arbiter;         //!< output VL arbitration
+    bool m_localSetupDone{false};     //!< SetupLocal() ran
+    bool m_setupDone{false};          //!< Setup() ran
 
-    Ptr<FabricSwitch> m_switch;        //!< owning switch, if a switch port
-    uint16_t m_switchPort{0};          //!< index on the switch
+    Ptr<FabricSwitch> m_switch; //!< owning switch, if a switch port
+    uint16_t m_switchPort{0};   //!< index on the switch
 
     std::vector<std::deque<FabricFrame>> m_txQueues; //!< endpoint transmit queues per VL
     uint32_t m_txQueued{0};                          //!< packets in all transmit queues
@@ -393,29 +393,29 @@ class FabricNetDevice : public NetDevice
     std::array<Time, 16> m_stallStart; //!< when each stalled VL began waiting
     std::array<Time, 16> m_stallTotal; //!< accumulated stall per VL
 
-    uint64_t m_txPackets{0};    //!< packets sent
-    uint64_t m_txBytes{0};      //!< bytes sent
-    uint64_t m_rxPackets{0};    //!< packets received
-    uint64_t m_rxBytes{0};      //!< bytes received
-    uint64_t m_rxDrops{0};      //!< packets dropped at the input
-    uint64_t m_fcpPackets{0};   //!< FCPs sent
-    Time m_txBusy;              //!< time spent sending data
+    uint64_t m_txPackets{0};  //!< packets sent
+    uint64_t m_txBytes{0};    //!< bytes sent
+    uint64_t m_rxPackets{0};  //!< packets received
+    uint64_t m_rxBytes{0};    //!< bytes received
+    uint64_t m_rxDrops{0};    //!< packets dropped at the input
+    uint64_t m_fcpPackets{0}; //!< FCPs sent
+    Time m_txBusy;            //!< time spent sending data
 
     NetDevice::ReceiveCallback m_rxCallback;             //!< upper layer
     NetDevice::PromiscReceiveCallback m_promiscCallback; //!< promiscuous upper layer
     std::vector<TxSpaceCallback> m_txSpaceCallbacks;     //!< transmit-queue refill
 
-    TracedCallback<Ptr<const Packet>> m_macTxTrace;       //!< MacTx
-    TracedCallback<Ptr<const Packet>> m_macTxDropTrace;   //!< MacTxDrop
-    TracedCallback<Ptr<const Packet>> m_macRxTrace;       //!< MacRx
-    TracedCallback<Ptr<const Packet>> m_phyTxBeginTrace;  //!< PhyTxBegin
-    TracedCallback<Ptr<const Packet>> m_phyTxEndTrace;    //!< PhyTxEnd
-    TracedCallback<Ptr<const Packet>> m_phyRxEndTrace;    //!< PhyRxEnd
-    TracedCallback<Ptr<const Packet>> m_phyRxDropTrace;   //!< PhyRxDrop
-    TracedCallback<Ptr<const Packet>> m_snifferTrace;     //!< Sniffer
+    TracedCallback<Ptr<const Packet>> m_macTxTrace;          //!< MacTx
+    TracedCallback<Ptr<const Packet>> m_macTxDropTrace;      //!< MacTxDrop
+    TracedCallback<Ptr<const Packet>> m_macRxTrace;          //!< MacRx
+    TracedCallback<Ptr<const Packet>> m_phyTxBeginTrace;     //!< PhyTxBegin
+    TracedCallback<Ptr<const Packet>> m_phyTxEndTrace;       //!< PhyTxEnd
+    TracedCallback<Ptr<const Packet>> m_phyRxEndTrace;       //!< PhyRxEnd
+    TracedCallback<Ptr<const Packet>> m_phyRxDropTrace;      //!< PhyRxDrop
+    TracedCallback<Ptr<const Packet>> m_snifferTrace;        //!< Sniffer
     TracedCallback<Ptr<const Packet>> m_promiscSnifferTrace; //!< PromiscSniffer
-    TracedCallback<uint8_t, Time> m_creditStallTrace;     //!< CreditStall
-    TracedCallback<uint8_t, uint32_t> m_bufferTrace;      //!< BufferOccupancy
+    TracedCallback<uint8_t, Time> m_creditStallTrace;        //!< CreditStall
+    TracedCallback<uint8_t, uint32_t> m_bufferTrace;         //!< BufferOccupancy
 };
 
 } // namespace ns3

@@ -7,7 +7,6 @@
 #include "fabric-switch.h"
 
 #include "ns3/fabric-config-error.h"
-
 #include "ns3/log.h"
 #include "ns3/node.h"
 
@@ -23,11 +22,10 @@ NS_OBJECT_ENSURE_REGISTERED(FabricSwitch);
 TypeId
 FabricSwitch::GetTypeId()
 {
-    static TypeId tid =
-        TypeId("ns3::FabricSwitch")
-            .SetParent<Object>()
-            .SetGroupName("AiFabric")
-            .AddConstructor<FabricSwitch>();
+    static TypeId tid = TypeId("ns3::FabricSwitch")
+                            .SetParent<Object>()
+                            .SetGroupName("AiFabric")
+                            .AddConstructor<FabricSwitch>();
     return tid;
 }
 
@@ -103,9 +101,10 @@ FabricSwitch::SetRoute(uint16_t dst, uint16_t port)
 {
     if (port >= m_ports.size())
     {
-        throw FabricConfigError(Describe(), "route to " + DescribeAddress(dst) + " names port " +
-                                                std::to_string(port) + " but the switch has " +
-                                                std::to_string(m_ports.size()) + " ports");
+        throw FabricConfigError(Describe(),
+                                "route to " + DescribeAddress(dst) + " names port " +
+                                    std::to_string(port) + " but the switch has " +
+                                    std::to_string(m_ports.size()) + " ports");
     }
     if (dst >= m_forwarding.size())
     {
@@ -156,23 +155,26 @@ FabricSwitch::Ingress(uint16_t port, FabricFrame&& frame)
     const uint16_t out = GetRoute(frame.dst);
     if (out == NO_ROUTE)
     {
-        throw FabricConfigError(Describe(), "packet to " + DescribeAddress(frame.dst) +
-                                                " arrived on port " + std::to_string(port) +
-                                                " but the forwarding table has no route for it");
+        throw FabricConfigError(Describe(),
+                                "packet to " + DescribeAddress(frame.dst) + " arrived on port " +
+                                    std::to_string(port) +
+                                    " but the forwarding table has no route for it");
     }
     if (out == port)
     {
-        throw FabricConfigError(Describe(), "the route to " + DescribeAddress(frame.dst) +
-                                                " sends packets back out of port " +
-                                                std::to_string(port) + " they arrived on");
+        throw FabricConfigError(Describe(),
+                                "the route to " + DescribeAddress(frame.dst) +
+                                    " sends packets back out of port " + std::to_string(port) +
+                                    " they arrived on");
     }
     frame.outPort = out;
     frame.outVl = m_ports[out]->MapSlToVl(frame.sl);
     if (frame.outVl >= m_ports[out]->GetNumDataVls())
     {
-        throw FabricConfigError(Describe(), "SL " + std::to_string(frame.sl) + " maps to VL " +
-                                                std::to_string(frame.outVl) + " on port " +
-                                                std::to_string(out) + ", beyond its NumDataVls");
+        throw FabricConfigError(Describe(),
+                                "SL " + std::to_string(frame.sl) + " maps to VL " +
+                                    std::to_string(frame.outVl) + " on port " +
+                                    std::to_string(out) + ", beyond its NumDataVls");
     }
     const uint32_t input = port * VL_SLOTS + frame.vl;
     auto& fifo = m_inputs[input];

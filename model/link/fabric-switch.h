@@ -159,13 +159,13 @@ class FabricSwitch : public Object
      */
     void Request(uint32_t input);
 
-    Time m_latency;          //!< port-to-port latency
-    bool m_cutThrough{true}; //!< cut-through or store-and-forward
-    std::vector<Ptr<FabricNetDevice>> m_ports;          //!< ports by index
-    std::vector<uint16_t> m_forwarding;                 //!< destination -> egress port
-    std::vector<std::deque<FabricFrame>> m_inputs;      //!< input FIFOs, port * 16 + VL
-    std::vector<std::deque<uint32_t>> m_requests;       //!< per egress port and VL: inputs
-    std::vector<uint32_t> m_egressWaiting;              //!< per egress port: requests queued
+    Time m_latency;                                //!< port-to-port latency
+    bool m_cutThrough{true};                       //!< cut-through or store-and-forward
+    std::vector<Ptr<FabricNetDevice>> m_ports;     //!< ports by index
+    std::vector<uint16_t> m_forwarding;            //!< destination -> egress port
+    std::vector<std::deque<FabricFrame>> m_inputs; //!< input FIFOs, port * 16 + VL
+    std::vector<std::deque<uint32_t>> m_requests;  //!< per egress port and VL: inputs
+    std::vector<uint32_t> m_egressWaiting;         //!< per egress port: requests queued
 };
 
 } // namespace ns3

@@ -7,7 +7,6 @@
 #include "vl-arbiter.h"
 
 #include "ns3/fabric-config-error.h"
-
 #include "ns3/log.h"
 #include "ns3/string.h"
 #include "ns3/uinteger.h"
@@ -170,10 +169,10 @@ VlArbiter::Configure(uint8_t numVls)
         {
             if (e.vl >= numVls)
             {
-                throw FabricConfigError(
-                    "VlArbiter",
-                    "arbitration table names VL " + std::to_string(e.vl) + " but the port has " +
-                        std::to_string(numVls) + " data VL(s) (NumDataVls)");
+                throw FabricConfigError("VlArbiter",
+                                        "arbitration table names VL " + std::to_string(e.vl) +
+                                            " but the port has " + std::to_string(numVls) +
+                                            " data VL(s) (NumDataVls)");
             }
             if (e.weight > 0)
             {
@@ -220,9 +219,8 @@ VlArbiter::Select(uint16_t eligible)
 {
     const bool highWants = (eligible & m_highVls) != 0;
     const bool lowWants = (eligible & m_lowVls) != 0;
-    const bool highLimitReached =
-        m_highLimit != 255 && m_highBytes > 0 &&
-        m_highBytes >= static_cast<uint64_t>(m_highLimit) * 4096;
+    const bool highLimitReached = m_highLimit != 255 && m_highBytes > 0 &&
+                                  m_highBytes >= static_cast<uint64_t>(m_highLimit) * 4096;
     int vl = -1;
     if (highWants && !(lowWants && highLimitReached))
     {

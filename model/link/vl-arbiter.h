@@ -107,14 +107,14 @@ class VlArbiter : public Object
     /** \return the low table as text */
     std::string GetLowTable() const;
 
-    TableState m_high;           //!< high-priority table
-    TableState m_low;            //!< low-priority table
-    bool m_lowIsDefault{true};   //!< low table not set by the user: one entry per VL
-    uint8_t m_highLimit;         //!< HighLimit in 4 KiB units, 255 = unbounded
-    uint64_t m_highBytes{0};     //!< high-priority bytes since the last low opportunity
-    bool m_lastFromHigh{false};  //!< whether the last Select() served the high table
-    uint16_t m_highVls{0};       //!< VLs named by the high table with a non-zero weight
-    uint16_t m_lowVls{0};        //!< VLs named by the low table with a non-zero weight
+    TableState m_high;          //!< high-priority table
+    TableState m_low;           //!< low-priority table
+    bool m_lowIsDefault{true};  //!< low table not set by the user: one entry per VL
+    uint8_t m_highLimit;        //!< HighLimit in 4 KiB units, 255 = unbounded
+    uint64_t m_highBytes{0};    //!< high-priority bytes since the last low opportunity
+    bool m_lastFromHigh{false}; //!< whether the last Select() served the high table
+    uint16_t m_highVls{0};      //!< VLs named by the high table with a non-zero weight
+    uint16_t m_lowVls{0};       //!< VLs named by the low table with a non-zero weight
 };
 
 } // namespace ns3
