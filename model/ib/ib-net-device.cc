@@ -121,6 +121,18 @@ IbNetDevice::CheckConfiguration()
     }
 }
 
+std::string
+IbNetDevice::DescribeAddress(uint16_t address) const
+{
+    return "LID " + std::to_string(address);
+}
+
+uint32_t
+IbNetDevice::GetMaxPacketBytes() const
+{
+    return GetMtu() + MAX_TRANSPORT_HEADERS + LINK_OVERHEAD;
+}
+
 void
 IbNetDevice::AddFraming(Ptr<Packet> packet, uint16_t dst, uint8_t sl, uint8_t vl, uint16_t protocol)
 {

@@ -42,6 +42,9 @@ class IbNetDevice : public FabricNetDevice
     /// Link-layer bytes an endpoint adds: LRH (8) + ICRC (4) + VCRC (2).
     static constexpr uint32_t LINK_OVERHEAD = 14;
 
+    /// The most header bytes above the link layer: GRH 40 + BTH 12 + RETH 16 + ImmDt 4.
+    static constexpr uint32_t MAX_TRANSPORT_HEADERS = 72;
+
     IbNetDevice();
     ~IbNetDevice() override;
 
@@ -53,6 +56,8 @@ class IbNetDevice : public FabricNetDevice
      */
     void SetLid(uint16_t lid);
 
+    std::string DescribeAddress(uint16_t address) const override;
+
   protected:
     void AddFraming(Ptr<Packet> packet,
                     uint16_t dst,
@@ -62,6 +67,7 @@ class IbNetDevice : public FabricNetDevice
     uint16_t RemoveFraming(Ptr<Packet> packet, uint16_t& protocol) override;
     void RewriteVl(Ptr<Packet> packet, uint8_t vl) override;
     void CheckConfiguration() override;
+    uint32_t GetMaxPacketBytes() const override;
 
   private:
     /**

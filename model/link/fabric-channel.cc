@@ -11,6 +11,8 @@
 #include "ns3/fabric-config-error.h"
 #include "ns3/log.h"
 
+#include <sstream>
+
 namespace ns3
 {
 
@@ -67,9 +69,10 @@ FabricChannel::Attach(Ptr<FabricNetDevice> device)
     // packet arrive in the instant it was sent.
     if (!m_delay.IsStrictlyPositive())
     {
+        std::ostringstream got;
+        got << m_delay.As(Time::NS);
         throw FabricConfigError("FabricChannel " + std::to_string(GetId()),
-                                "Delay must be > 0 (got " + std::to_string(m_delay.GetSeconds()) +
-                                    " s)");
+                                "Delay must be > 0 (got " + got.str() + ")");
     }
     m_ends[m_nEnds++] = device;
 }

@@ -68,7 +68,8 @@ FabricNetDevice::GetTypeId()
             .AddAttribute("NumDataVls",
                           "Number of data virtual lanes (1-15).",
                           UintegerValue(1),
-                          MakeUintegerAccessor(&FabricNetDevice::m_numVls),
+                          MakeUintegerAccessor(&FabricNetDevice::SetNumDataVls,
+                                               &FabricNetDevice::GetNumDataVls),
                           MakeUintegerChecker<uint8_t>())
             .AddAttribute("SlToVlTable",
                           "Service level to VL map: 16 comma-separated VLs, entry i for SL i. "
@@ -174,6 +175,7 @@ FabricNetDevice::DoDispose()
 {
     NS_LOG_FUNCTION(this);
     m_txEvent.Cancel();
+    m_decisionPending = false;
     m_node = nullptr;
     m_channel = nullptr;
     m_peer = nullptr;
@@ -336,6 +338,16 @@ FabricNetDevice::Setup()
                                     std::to_string(peer->m_numVls) + " at the other end (" +
                                     peer->Describe() + ")");
     }
+    const uint32_t largest = GetMaxPacketBytes();
+    if (m_flowControl &&
+        peer->m_rxBuffer.GetCapacityBlocks() < CreditFlowControl::BlocksFor(largest))
+    {
+        throw FabricConfigError(peer->Describe(),
+                                "RxBufferSize " + std::to_string(peer->m_rxBufferBytes) +
+                                    " B cannot hold one " + std::to_string(largest) +
+                                    "-byte packet from " + Describe() +
+                                    " (its Mtu plus headers): credits would never suffice");
+    }
     m_credits.Reset(m_numVls, peer->m_rxBuffer.GetCapacityBlocks());
     m_fcpTxTime = m_bps.CalculateBytesTxTime(6);
     m_setupDone = true;
@@ -345,8 +357,8 @@ void
 FabricNetDevice::Attach(Ptr<FabricChannel> channel)
 {
     NS_LOG_FUNCTION(this << channel);
+    channel->Attach(this); // throws on a refused attach: the port stays unconnected
     m_channel = channel;
-    channel->Attach(this);
 }
 
 void
@@ -368,6 +380,16 @@ FabricNetDevice::GetSwitchPort() const
     return m_switchPort;
 }
 
+void
+FabricNetDevice::SetNumDataVls(uint8_t numVls)
+{
+    if (m_localSetupDone && numVls != m_numVls)
+    {
+        throw FabricConfigError(Describe(), "NumDataVls cannot change once the port has started");
+    }
+    m_numVls = numVls;
+}
+
 uint8_t
 FabricNetDevice::GetNumDataVls() const
 {
@@ -383,7 +405,12 @@ FabricNetDevice::GetDataRate() const
 void
 FabricNetDevice::SetDataRate(DataRate rate)
 {
+    if (m_localSetupDone && rate.GetBitRate() == 0)
+    {
+        throw FabricConfigError(Describe(), "DataRate is zero");
+    }
     m_bps = rate;
+    m_lastTxBytes = 0; // forget the cached serialisation time
     m_fcpTxTime = rate.GetBitRate() ? rate.CalculateBytesTxTime(6) : Time();
 }
 
@@ -496,15 +523,16 @@ FabricNetDevice::Wake()
 void
 FabricNetDevice::ScheduleDecision(Time at)
 {
-    const Time now = Simulator::Now();
-    if (m_txEvent.IsRunning())
+    if (m_decisionPending)
     {
-        if (m_txEvent.GetTs() <= static_cast<uint64_t>(at.GetTimeStep()))
+        if (m_decisionAt <= at)
         {
             return; // an earlier or equal decision is already due
         }
         m_txEvent.Cancel(); // e.g. a wait for credits, overtaken by a packet that can go now
+        m_decisionPending = false;
     }
+    const Time now = Simulator::Now();
     if (at <= now)
     {
         TransmitNext();
@@ -513,12 +541,15 @@ FabricNetDevice::ScheduleDecision(Time at)
     // Schedule() keeps the caller's context: an FCP's wake-up is filed from the peer's node.
     // Only log prefixes see the difference; the event runs this port's code at the right time.
     m_txEvent = Simulator::Schedule(at - now, &FabricNetDevice::TransmitNext, this);
+    m_decisionPending = true;
+    m_decisionAt = at;
 }
 
 void
 FabricNetDevice::TransmitNext()
 {
     const Time now = Simulator::Now();
+    m_decisionPending = false; // this is the decision (or any pending one was cancelled)
     m_inTransmit = true;
     if (m_flowControl)
     {
@@ -574,7 +605,10 @@ FabricNetDevice::TransmitNext()
         const Time stalled = now - m_stallStart[vl];
         m_stallTotal[vl] += stalled;
         m_stalledVls &= ~(1u << vl);
-        m_creditStallTrace(vl, stalled);
+        if (!m_creditStallTrace.IsEmpty())
+        {
+            m_creditStallTrace(vl, stalled);
+        }
     }
     m_credits.Consume(vl, frame.blocks);
     if (m_numVls > 1)
@@ -586,7 +620,13 @@ FabricNetDevice::TransmitNext()
         RewriteVl(frame.packet, vl);
     }
 
-    const Time txTime = m_bps.CalculateBytesTxTime(frame.bytes);
+    if (frame.bytes != m_lastTxBytes)
+    {
+        // Packets come mostly in one size (the MTU): keep the last serialisation time.
+        m_lastTxBytes = frame.bytes;
+        m_lastTxTime = m_bps.CalculateBytesTxTime(frame.bytes);
+    }
+    const Time txTime = m_lastTxTime;
     Time start = std::max(now, m_wireFreeAt); // FCPs may hold the wire a moment longer
     if (frame.tailReady > start + txTime)
     {
@@ -597,9 +637,16 @@ FabricNetDevice::TransmitNext()
     ++m_txPackets;
     m_txBytes += frame.bytes;
 
-    m_phyTxBeginTrace(frame.packet);
-    m_promiscSnifferTrace(frame.packet);
-    if (!m_switch)
+    // Traces cost nothing without listeners: not even a Ptr copy.
+    if (!m_phyTxBeginTrace.IsEmpty())
+    {
+        m_phyTxBeginTrace(frame.packet);
+    }
+    if (!m_promiscSnifferTrace.IsEmpty())
+    {
+        m_promiscSnifferTrace(frame.packet);
+    }
+    if (!m_switch && !m_snifferTrace.IsEmpty())
     {
         m_snifferTrace(frame.packet);
     }
@@ -664,12 +711,21 @@ FabricNetDevice::Receive(Ptr<Packet> packet, uint16_t dst, uint8_t sl, uint8_t v
     }
     ++m_rxPackets;
     m_rxBytes += bytes;
-    m_phyRxEndTrace(packet);
-    m_promiscSnifferTrace(packet);
+    if (!m_phyRxEndTrace.IsEmpty())
+    {
+        m_phyRxEndTrace(packet);
+    }
+    if (!m_promiscSnifferTrace.IsEmpty())
+    {
+        m_promiscSnifferTrace(packet);
+    }
 
     if (m_switch)
     {
-        m_bufferTrace(vl, m_rxBuffer.GetOccupiedBlocks(vl) * CreditFlowControl::BLOCK_BYTES);
+        if (!m_bufferTrace.IsEmpty())
+        {
+            m_bufferTrace(vl, m_rxBuffer.GetOccupiedBlocks(vl) * CreditFlowControl::BLOCK_BYTES);
+        }
         FabricFrame frame;
         frame.packet = packet;
         frame.bytes = bytes;
@@ -683,6 +739,13 @@ FabricNetDevice::Receive(Ptr<Packet> packet, uint16_t dst, uint8_t sl, uint8_t v
         return;
     }
 
+    if (dst != m_address)
+    {
+        // A real HCA discards it; here it can only be a routing or addressing mistake.
+        throw FabricConfigError(Describe(),
+                                "received a packet for " + DescribeAddress(dst) + " but it is " +
+                                    DescribeAddress(m_address));
+    }
     // An endpoint takes the packet out of its buffer at once and returns the credits.
     m_rxBuffer.Release(vl, blocks);
     SendFlowControl(vl);
@@ -711,7 +774,10 @@ void
 FabricNetDevice::ReleaseRxBuffer(uint8_t vl, uint32_t blocks)
 {
     m_rxBuffer.Release(vl, blocks);
-    m_bufferTrace(vl, m_rxBuffer.GetOccupiedBlocks(vl) * CreditFlowControl::BLOCK_BYTES);
+    if (!m_bufferTrace.IsEmpty())
+    {
+        m_bufferTrace(vl, m_rxBuffer.GetOccupiedBlocks(vl) * CreditFlowControl::BLOCK_BYTES);
+    }
     SendFlowControl(vl);
 }
 
@@ -744,6 +810,18 @@ FabricNetDevice::ReceiveFlowControl(Time arrival, uint8_t vl, uint64_t limit)
 void
 FabricNetDevice::RewriteVl(Ptr<Packet> packet, uint8_t vl)
 {
+}
+
+std::string
+FabricNetDevice::DescribeAddress(uint16_t address) const
+{
+    return "address " + std::to_string(address);
+}
+
+uint32_t
+FabricNetDevice::GetMaxPacketBytes() const
+{
+    return m_mtu;
 }
 
 Time

@@ -147,6 +147,11 @@ class FabricNetDevice : public NetDevice
     /** \return the number of data VLs */
     uint8_t GetNumDataVls() const;
 
+    /**
+     * \param numVls the number of data VLs (1-15); fixed once the port has started
+     */
+    void SetNumDataVls(uint8_t numVls);
+
     /** \return the port's data rate */
     DataRate GetDataRate() const;
 
@@ -270,6 +275,12 @@ class FabricNetDevice : public NetDevice
     /** \return a short name for error messages: node, device index, switch port */
     std::string Describe() const;
 
+    /**
+     * \param address a fabric address
+     * \return how it reads to a user ("LID 5", "GPU 3")
+     */
+    virtual std::string DescribeAddress(uint16_t address) const;
+
   protected:
     void DoInitialize() override;
     void DoDispose() override;
@@ -302,6 +313,12 @@ class FabricNetDevice : public NetDevice
      * \param vl the new VL
      */
     virtual void RewriteVl(Ptr<Packet> packet, uint8_t vl);
+
+    /**
+     * \return the largest packet this port may send: its Mtu plus the most header and trailer
+     * bytes its framing can add. The peer's input buffer must hold one.
+     */
+    virtual uint32_t GetMaxPacketBytes() const;
 
     /**
      * \brief Check the attributes; called once before the first packet. Throws
@@ -388,6 +405,10 @@ class FabricNetDevice : public NetDevice
     Time m_wireFreeAt;                 //!< when the wire finishes what it has committed
     Time m_fcpTxTime;                  //!< serialisation of one 6-byte FCP
     EventId m_txEvent;                 //!< next transmit decision
+    bool m_decisionPending{false};     //!< m_txEvent is scheduled (cheaper than IsRunning())
+    Time m_decisionAt;                 //!< when m_txEvent is due
+    uint32_t m_lastTxBytes{0};         //!< size of the last packet sent
+    Time m_lastTxTime;                 //!< its serialisation time
     bool m_inTransmit{false};          //!< TransmitNext() is on the stack
     uint16_t m_stalledVls{0};          //!< VLs waiting for credits with a packet ready
     std::array<Time, 16> m_stallStart; //!< when each stalled VL began waiting
