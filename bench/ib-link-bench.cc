@@ -33,7 +33,7 @@
  *    (the device is BUSY there, so a Send() only enqueues).
  * 2. InfiniBand: ai-fabric's IbNetDevice, IbChannel and IbSwitch, NDR 4x, MTU 4096, default
  *    attributes (credit-based flow control, cut-through switches), IbSubnetManager routes,
- *    one IbTrafficGenerator (one RDMA WRITE of the volume) and one IbTrafficSink per host.
+ *    one FabricTrafficGenerator (one RDMA WRITE of the volume) and one FabricTrafficSink per host.
  *
  * For each run it prints the simulated packet-hops (cable traversals by data packets: the sum
  * of every port's transmitted packets), the simulated time, the wall time of
@@ -524,7 +524,7 @@ RunInfiniBand(const Scenario& sc)
     IbSubnetManager sm;
     sm.Run(NodeContainer(hosts, leaves, spines));
 
-    std::vector<Ptr<IbTrafficSink>> sinks;
+    std::vector<Ptr<FabricTrafficSink>> sinks;
     for (uint32_t h = 0; h < sc.hosts; ++h)
     {
         const uint32_t dst = sc.Destination(h);
@@ -539,13 +539,13 @@ RunInfiniBand(const Scenario& sc)
                                         " through another spine than the "
                                         "point-to-point run");
         }
-        Ptr<IbTrafficGenerator> gen = CreateObject<IbTrafficGenerator>();
+        Ptr<FabricTrafficGenerator> gen = CreateObject<FabricTrafficGenerator>();
         gen->SetAttribute("DestinationLid", UintegerValue(hcas[dst]->GetLid()));
         gen->SetAttribute("MessageSize", UintegerValue(sc.bytes));
         gen->SetAttribute("MessageCount", UintegerValue(1));
         gen->SetDevice(hcas[h]);
         hosts.Get(h)->AddApplication(gen);
-        Ptr<IbTrafficSink> sink = CreateObject<IbTrafficSink>();
+        Ptr<FabricTrafficSink> sink = CreateObject<FabricTrafficSink>();
         hosts.Get(h)->AddApplication(sink);
         sinks.push_back(sink);
     }

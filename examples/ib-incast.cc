@@ -95,12 +95,12 @@ main(int argc, char* argv[])
         sm.Run(all);
 
         Ptr<IbNetDevice> receiverPort = hostPorts[senders];
-        Ptr<IbTrafficSink> sink = CreateObject<IbTrafficSink>();
+        Ptr<FabricTrafficSink> sink = CreateObject<FabricTrafficSink>();
         hosts.Get(senders)->AddApplication(sink);
-        std::vector<Ptr<IbTrafficGenerator>> generators;
+        std::vector<Ptr<FabricTrafficGenerator>> generators;
         for (uint32_t i = 0; i < senders; ++i)
         {
-            Ptr<IbTrafficGenerator> gen = CreateObject<IbTrafficGenerator>();
+            Ptr<FabricTrafficGenerator> gen = CreateObject<FabricTrafficGenerator>();
             gen->SetAttribute("DestinationLid", UintegerValue(receiverPort->GetLid()));
             gen->SetAttribute("MessageSize", UintegerValue(size));
             gen->SetAttribute("MessageCount", UintegerValue(messages));
@@ -147,8 +147,8 @@ main(int argc, char* argv[])
         {
             const uint16_t lid = hostPorts[i]->GetLid();
             auto it = flows.find(lid);
-            const IbTrafficSink::FlowStats stats =
-                it == flows.end() ? IbTrafficSink::FlowStats{} : it->second;
+            const FabricTrafficSink::FlowStats stats =
+                it == flows.end() ? FabricTrafficSink::FlowStats{} : it->second;
             firstRx = std::min(firstRx, stats.firstRx);
             lastRx = std::max(lastRx, stats.lastRx);
             // Throughput from time 0, when every sender starts.

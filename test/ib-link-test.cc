@@ -39,7 +39,7 @@ struct Chain
     NodeContainer switches;
     Ptr<IbNetDevice> src;
     Ptr<IbNetDevice> dst;
-    Ptr<IbTrafficSink> sink;
+    Ptr<FabricTrafficSink> sink;
     std::vector<Time> arrivals;
 
     Chain(uint32_t nSwitches, bool cutThrough, Time delay, Time latency)
@@ -72,7 +72,7 @@ struct Chain
         }
         IbSubnetManager sm;
         sm.Run(NodeContainer(hosts, switches));
-        sink = CreateObject<IbTrafficSink>();
+        sink = CreateObject<FabricTrafficSink>();
         hosts.Get(1)->AddApplication(sink);
         sink->TraceConnectWithoutContext("Rx", MakeCallback(&Chain::OnRx, this));
     }
@@ -82,9 +82,9 @@ struct Chain
         arrivals.push_back(Simulator::Now());
     }
 
-    Ptr<IbTrafficGenerator> Send(uint64_t bytes)
+    Ptr<FabricTrafficGenerator> Send(uint64_t bytes)
     {
-        Ptr<IbTrafficGenerator> gen = CreateObject<IbTrafficGenerator>();
+        Ptr<FabricTrafficGenerator> gen = CreateObject<FabricTrafficGenerator>();
         gen->SetAttribute("DestinationLid", UintegerValue(dst->GetLid()));
         gen->SetAttribute("MessageSize", UintegerValue(bytes));
         hosts.Get(0)->AddApplication(gen);
@@ -193,7 +193,7 @@ TEST_F(IbLinkTest, StoreAndForwardChainPipelines)
 TEST_F(IbLinkTest, LosslessAndConservedOverChain)
 {
     Chain chain(3, true, NanoSeconds(100), NanoSeconds(330));
-    Ptr<IbTrafficGenerator> gen = chain.Send(1 << 20);
+    Ptr<FabricTrafficGenerator> gen = chain.Send(1 << 20);
     Simulator::Run();
     EXPECT_EQ(chain.sink->GetTotalPayloadBytes(), uint64_t{1} << 20);
     EXPECT_EQ(gen->GetPayloadBytesSent(), uint64_t{1} << 20);

@@ -233,8 +233,8 @@ struct PcapLine
     Ptr<IbNetDevice> src;            //!< sending HCA port
     Ptr<IbNetDevice> dst;            //!< receiving HCA port
     Ptr<IbNetDevice> egress;         //!< switch port toward the receiver, if any
-    Ptr<IbTrafficGenerator> gen;     //!< the flow
-    Ptr<IbTrafficSink> sink;         //!< the receiver's sink
+    Ptr<FabricTrafficGenerator> gen; //!< the flow
+    Ptr<FabricTrafficSink> sink;     //!< the receiver's sink
     std::vector<uint32_t> sentBytes; //!< each packet's size as the sender put it on the wire
 
     /**
@@ -266,7 +266,7 @@ struct PcapLine
         }
         IbSubnetManager sm;
         sm.Run(NodeContainer(hosts, switches));
-        sink = CreateObject<IbTrafficSink>();
+        sink = CreateObject<FabricTrafficSink>();
         hosts.Get(1)->AddApplication(sink);
         src->TraceConnectWithoutContext("PhyTxBegin", MakeCallback(&PcapLine::OnTx, this));
     }
@@ -287,7 +287,7 @@ struct PcapLine
      */
     void Send(uint64_t messageSize, uint8_t sl)
     {
-        gen = CreateObject<IbTrafficGenerator>();
+        gen = CreateObject<FabricTrafficGenerator>();
         gen->SetAttribute("DestinationLid", UintegerValue(dst->GetLid()));
         gen->SetAttribute("MessageSize", UintegerValue(messageSize));
         gen->SetAttribute("MessageCount", UintegerValue(1));

@@ -38,11 +38,11 @@ struct Fabric
     NodeContainer switches;
     std::vector<Ptr<IbNetDevice>> hca;  //!< HCA port of each host
     std::vector<Ptr<IbNetDevice>> edge; //!< switch port facing each host
-    std::vector<Ptr<IbTrafficGenerator>> generators;
+    std::vector<Ptr<FabricTrafficGenerator>> generators;
 
-    Ptr<IbTrafficGenerator> Send(uint32_t from, uint32_t to, uint64_t bytes, uint8_t sl = 0)
+    Ptr<FabricTrafficGenerator> Send(uint32_t from, uint32_t to, uint64_t bytes, uint8_t sl = 0)
     {
-        Ptr<IbTrafficGenerator> gen = CreateObject<IbTrafficGenerator>();
+        Ptr<FabricTrafficGenerator> gen = CreateObject<FabricTrafficGenerator>();
         gen->SetAttribute("DestinationLid", UintegerValue(hca[to]->GetLid()));
         gen->SetAttribute("MessageSize", UintegerValue(bytes));
         gen->SetAttribute("ServiceLevel", UintegerValue(sl));
@@ -51,9 +51,9 @@ struct Fabric
         return gen;
     }
 
-    Ptr<IbTrafficSink> Sink(uint32_t host)
+    Ptr<FabricTrafficSink> Sink(uint32_t host)
     {
-        Ptr<IbTrafficSink> sink = CreateObject<IbTrafficSink>();
+        Ptr<FabricTrafficSink> sink = CreateObject<FabricTrafficSink>();
         hosts.Get(host)->AddApplication(sink);
         return sink;
     }
@@ -128,7 +128,7 @@ TEST_F(IbSwitchTest, IncastSharesBottleneckFairlyAndLosesNothing)
         f.Attach(h, 0);
     }
     f.Route();
-    Ptr<IbTrafficSink> sink = f.Sink(senders);
+    Ptr<FabricTrafficSink> sink = f.Sink(senders);
     for (uint32_t s = 0; s < senders; ++s)
     {
         f.Send(s, senders, bytes);
@@ -216,7 +216,7 @@ VictimGbps(bool incast, bool ownVl)
     f.ib.Install(f.switches.Get(0), f.switches.Get(1));
     f.Route();
     f.Sink(9);
-    Ptr<IbTrafficSink> victimSink = f.Sink(10);
+    Ptr<FabricTrafficSink> victimSink = f.Sink(10);
     if (incast)
     {
         for (uint32_t s = 0; s < 8; ++s)
@@ -270,7 +270,7 @@ TEST_F(IbSwitchTest, WithoutFlowControlSmallBuffersDropAndDropsAreCounted)
         f.Attach(h, 0);
     }
     f.Route();
-    Ptr<IbTrafficSink> sink = f.Sink(senders);
+    Ptr<FabricTrafficSink> sink = f.Sink(senders);
     uint64_t traced = 0;
     for (const auto& port : f.edge)
     {

@@ -4,8 +4,8 @@
  * SPDX-License-Identifier: GPL-2.0-only
  */
 
-#ifndef IB_TRAFFIC_SINK_H
-#define IB_TRAFFIC_SINK_H
+#ifndef FABRIC_TRAFFIC_SINK_H
+#define FABRIC_TRAFFIC_SINK_H
 
 #include "ns3/application.h"
 #include "ns3/nstime.h"
@@ -22,13 +22,14 @@ class Address;
 
 /**
  * \ingroup ai-fabric
- * \brief Receives packets at an HCA and keeps per-source statistics.
+ * \brief Receives packets at an endpoint and keeps per-source statistics.
  *
- * Counts, per source LID, packets, payload bytes (BTH, RETH and pad excluded), wire bytes
- * (as on the last link: LRH to VCRC), messages completed (LAST or ONLY opcodes), and the times
- * of the first and last arrival, from which a flow's throughput follows.
+ * Takes the receive callback of every fabric port of its node. Counts, per source address,
+ * packets, payload bytes (BTH, RETH and pad excluded), messages completed (LAST or ONLY
+ * opcodes), and the times of the first and last arrival, from which a flow's throughput
+ * follows.
  */
-class IbTrafficSink : public Application
+class FabricTrafficSink : public Application
 {
   public:
     /**
@@ -37,21 +38,20 @@ class IbTrafficSink : public Application
      */
     static TypeId GetTypeId();
 
-    IbTrafficSink();
-    ~IbTrafficSink() override;
+    FabricTrafficSink();
+    ~FabricTrafficSink() override;
 
     /// What arrived from one source.
     struct FlowStats
     {
         uint64_t packets{0};      //!< packets
         uint64_t payloadBytes{0}; //!< payload bytes
-        uint64_t wireBytes{0};    //!< bytes on the last link, framing included
         uint64_t messages{0};     //!< messages whose last packet arrived
         Time firstRx;             //!< first arrival
         Time lastRx;              //!< last arrival
     };
 
-    /** \return statistics per source LID */
+    /** \return statistics per source address */
     const std::map<uint16_t, FlowStats>& GetFlows() const;
 
     /** \return payload bytes received from all sources */
@@ -60,7 +60,7 @@ class IbTrafficSink : public Application
     /**
      * TracedCallback signature for received packets.
      * \param packet the packet, BTH on top
-     * \param slid its source LID
+     * \param slid its source address
      */
     typedef void (*RxTracedCallback)(Ptr<const Packet> packet, uint16_t slid);
 
@@ -72,8 +72,8 @@ class IbTrafficSink : public Application
      * \brief The port's receive callback.
      * \param device the port
      * \param packet the packet
-     * \param protocol LNH
-     * \param from source LID
+     * \param protocol upper-layer protocol number
+     * \param from source address
      * \return true
      */
     bool Receive(Ptr<NetDevice> device,
@@ -88,4 +88,4 @@ class IbTrafficSink : public Application
 
 } // namespace ns3
 
-#endif /* IB_TRAFFIC_SINK_H */
+#endif /* FABRIC_TRAFFIC_SINK_H */

@@ -4,8 +4,8 @@
  * SPDX-License-Identifier: GPL-2.0-only
  */
 
-#ifndef IB_TRAFFIC_GENERATOR_H
-#define IB_TRAFFIC_GENERATOR_H
+#ifndef FABRIC_TRAFFIC_GENERATOR_H
+#define FABRIC_TRAFFIC_GENERATOR_H
 
 #include "ns3/application.h"
 #include "ns3/traced-callback.h"
@@ -13,20 +13,20 @@
 namespace ns3
 {
 
-class IbNetDevice;
 class FabricNetDevice;
 
 /**
  * \ingroup ai-fabric
- * \brief Sends messages from an HCA as unreliable-connected RDMA WRITEs, packet by packet.
+ * \brief Sends messages from an endpoint port as unreliable-connected RDMA WRITEs, packet by
+ * packet, over any fabric port (InfiniBand HCA, NVLink).
  *
  * For studying the link layer without a transport: each message is cut into path-MTU packets
  * with UC RDMA WRITE FIRST / MIDDLE / LAST opcodes (ONLY for a one-packet message, a RETH on
- * the first), consecutive PSNs, and no acknowledgements. The generator keeps the HCA's
+ * the first), consecutive PSNs, and no acknowledgements. The generator keeps the port's
  * transmit queue for its VL full, so the port sends as fast as the fabric lets it; messages
  * follow one another back to back. A reliable transport with queue pairs is RdmaEngine's job.
  */
-class IbTrafficGenerator : public Application
+class FabricTrafficGenerator : public Application
 {
   public:
     /**
@@ -35,13 +35,13 @@ class IbTrafficGenerator : public Application
      */
     static TypeId GetTypeId();
 
-    IbTrafficGenerator();
-    ~IbTrafficGenerator() override;
+    FabricTrafficGenerator();
+    ~FabricTrafficGenerator() override;
 
     /**
-     * \param device the HCA port to send from (default: the node's first IbNetDevice)
+     * \param device the port to send from (default: the node's first FabricNetDevice)
      */
-    void SetDevice(Ptr<IbNetDevice> device);
+    void SetDevice(Ptr<FabricNetDevice> device);
 
     /** \return payload bytes handed to the port so far */
     uint64_t GetPayloadBytesSent() const;
@@ -71,15 +71,15 @@ class IbTrafficGenerator : public Application
      */
     void OnTxSpace(Ptr<FabricNetDevice> device, uint8_t vl);
 
-    Ptr<IbNetDevice> m_device; //!< the HCA port
-    uint16_t m_dlid;           //!< destination LID
-    uint64_t m_messageSize;    //!< bytes per message
-    uint32_t m_messageCount;   //!< messages to send, 0 = until stopped
-    uint8_t m_sl;              //!< service level
-    uint32_t m_destQp;         //!< destination QP number in the BTH
-    bool m_running{false};     //!< between start and stop
-    bool m_hooked{false};      //!< TxSpace callback added
-    bool m_filling{false};     //!< Fill() is on the stack
+    Ptr<FabricNetDevice> m_device; //!< the port
+    uint16_t m_dlid;               //!< destination LID
+    uint64_t m_messageSize;        //!< bytes per message
+    uint32_t m_messageCount;       //!< messages to send, 0 = until stopped
+    uint8_t m_sl;                  //!< service level
+    uint32_t m_destQp;             //!< destination QP number in the BTH
+    bool m_running{false};         //!< between start and stop
+    bool m_hooked{false};          //!< TxSpace callback added
+    bool m_filling{false};         //!< Fill() is on the stack
 
     uint64_t m_offset{0};       //!< bytes of the current message already queued
     uint32_t m_psn{0};          //!< next PSN
@@ -92,4 +92,4 @@ class IbTrafficGenerator : public Application
 
 } // namespace ns3
 
-#endif /* IB_TRAFFIC_GENERATOR_H */
+#endif /* FABRIC_TRAFFIC_GENERATOR_H */

@@ -4,13 +4,13 @@
  * SPDX-License-Identifier: GPL-2.0-only
  */
 
-#include "ib-traffic-generator.h"
+#include "fabric-traffic-generator.h"
 
-#include "ib-bth-header.h"
-#include "ib-net-device.h"
-#include "ib-reth-header.h"
+#include "fabric-net-device.h"
 
 #include "ns3/fabric-config-error.h"
+#include "ns3/ib-bth-header.h"
+#include "ns3/ib-reth-header.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
 #include "ns3/packet.h"
@@ -20,116 +20,123 @@
 namespace ns3
 {
 
-NS_LOG_COMPONENT_DEFINE("IbTrafficGenerator");
+NS_LOG_COMPONENT_DEFINE("FabricTrafficGenerator");
 
-NS_OBJECT_ENSURE_REGISTERED(IbTrafficGenerator);
+NS_OBJECT_ENSURE_REGISTERED(FabricTrafficGenerator);
+
+namespace
+{
+/// Protocol number of packets that start with a BTH (IB's LNH "IBA local").
+constexpr uint16_t PROTOCOL_BTH = 2;
+} // namespace
 
 TypeId
-IbTrafficGenerator::GetTypeId()
+FabricTrafficGenerator::GetTypeId()
 {
     static TypeId tid =
-        TypeId("ns3::IbTrafficGenerator")
+        TypeId("ns3::FabricTrafficGenerator")
             .SetParent<Application>()
             .SetGroupName("AiFabric")
-            .AddConstructor<IbTrafficGenerator>()
+            .AddConstructor<FabricTrafficGenerator>()
             .AddAttribute("DestinationLid",
-                          "LID of the HCA port the messages go to.",
+                          "Address of the port the messages go to (LID, GPU id).",
                           UintegerValue(0),
-                          MakeUintegerAccessor(&IbTrafficGenerator::m_dlid),
+                          MakeUintegerAccessor(&FabricTrafficGenerator::m_dlid),
                           MakeUintegerChecker<uint16_t>())
             .AddAttribute("MessageSize",
                           "Bytes per message (payload).",
                           UintegerValue(1 << 20),
-                          MakeUintegerAccessor(&IbTrafficGenerator::m_messageSize),
+                          MakeUintegerAccessor(&FabricTrafficGenerator::m_messageSize),
                           MakeUintegerChecker<uint64_t>(1))
             .AddAttribute("MessageCount",
                           "Messages to send; 0 sends until the application stops.",
                           UintegerValue(1),
-                          MakeUintegerAccessor(&IbTrafficGenerator::m_messageCount),
+                          MakeUintegerAccessor(&FabricTrafficGenerator::m_messageCount),
                           MakeUintegerChecker<uint32_t>())
             .AddAttribute("ServiceLevel",
                           "Service level of the packets (0-15); the port maps it to a VL.",
                           UintegerValue(0),
-                          MakeUintegerAccessor(&IbTrafficGenerator::m_sl),
+                          MakeUintegerAccessor(&FabricTrafficGenerator::m_sl),
                           MakeUintegerChecker<uint8_t>(0, 15))
             .AddAttribute("DestinationQp",
                           "Destination queue pair number written in the BTH.",
                           UintegerValue(1),
-                          MakeUintegerAccessor(&IbTrafficGenerator::m_destQp),
+                          MakeUintegerAccessor(&FabricTrafficGenerator::m_destQp),
                           MakeUintegerChecker<uint32_t>(0, 0xFFFFFF))
             .AddTraceSource("Tx",
                             "A packet handed to the port, BTH on top.",
-                            MakeTraceSourceAccessor(&IbTrafficGenerator::m_txTrace),
+                            MakeTraceSourceAccessor(&FabricTrafficGenerator::m_txTrace),
                             "ns3::Packet::TracedCallback");
     return tid;
 }
 
-IbTrafficGenerator::IbTrafficGenerator()
+FabricTrafficGenerator::FabricTrafficGenerator()
 {
     NS_LOG_FUNCTION(this);
 }
 
-IbTrafficGenerator::~IbTrafficGenerator()
+FabricTrafficGenerator::~FabricTrafficGenerator()
 {
     NS_LOG_FUNCTION(this);
 }
 
 void
-IbTrafficGenerator::DoDispose()
+FabricTrafficGenerator::DoDispose()
 {
     m_device = nullptr;
     Application::DoDispose();
 }
 
 void
-IbTrafficGenerator::SetDevice(Ptr<IbNetDevice> device)
+FabricTrafficGenerator::SetDevice(Ptr<FabricNetDevice> device)
 {
     m_device = device;
 }
 
 uint64_t
-IbTrafficGenerator::GetPayloadBytesSent() const
+FabricTrafficGenerator::GetPayloadBytesSent() const
 {
     return m_payloadSent;
 }
 
 uint64_t
-IbTrafficGenerator::GetPacketsSent() const
+FabricTrafficGenerator::GetPacketsSent() const
 {
     return m_packetsSent;
 }
 
 uint64_t
-IbTrafficGenerator::GetMessagesSent() const
+FabricTrafficGenerator::GetMessagesSent() const
 {
     return m_messagesSent;
 }
 
 void
-IbTrafficGenerator::StartApplication()
+FabricTrafficGenerator::StartApplication()
 {
     NS_LOG_FUNCTION(this);
     if (!m_device)
     {
         for (uint32_t i = 0; i < GetNode()->GetNDevices() && !m_device; ++i)
         {
-            m_device = DynamicCast<IbNetDevice>(GetNode()->GetDevice(i));
+            m_device = DynamicCast<FabricNetDevice>(GetNode()->GetDevice(i));
         }
         if (!m_device)
         {
-            throw FabricConfigError("IbTrafficGenerator on node " +
+            throw FabricConfigError("FabricTrafficGenerator on node " +
                                         std::to_string(GetNode()->GetId()),
-                                    "the node has no IbNetDevice");
+                                    "the node has no fabric port");
         }
     }
     if (m_dlid == 0)
     {
-        throw FabricConfigError("IbTrafficGenerator on node " + std::to_string(GetNode()->GetId()),
+        throw FabricConfigError("FabricTrafficGenerator on node " +
+                                    std::to_string(GetNode()->GetId()),
                                 "DestinationLid is not set");
     }
     if (!m_hooked)
     {
-        m_device->AddTxSpaceCallback(MakeCallback(&IbTrafficGenerator::OnTxSpace, this));
+        m_device->AddTxSpaceCallback(MakeCallback(&FabricTrafficGenerator::OnTxSpace, this));
         m_hooked = true;
     }
     m_running = true;
@@ -137,14 +144,14 @@ IbTrafficGenerator::StartApplication()
 }
 
 void
-IbTrafficGenerator::StopApplication()
+FabricTrafficGenerator::StopApplication()
 {
     NS_LOG_FUNCTION(this);
     m_running = false;
 }
 
 void
-IbTrafficGenerator::OnTxSpace(Ptr<FabricNetDevice> device, uint8_t vl)
+FabricTrafficGenerator::OnTxSpace(Ptr<FabricNetDevice> device, uint8_t vl)
 {
     if (m_running && vl == m_device->MapSlToVl(m_sl))
     {
@@ -153,7 +160,7 @@ IbTrafficGenerator::OnTxSpace(Ptr<FabricNetDevice> device, uint8_t vl)
 }
 
 void
-IbTrafficGenerator::Fill()
+FabricTrafficGenerator::Fill()
 {
     if (m_filling)
     {
@@ -195,7 +202,7 @@ IbTrafficGenerator::Fill()
         bth.SetPsn(m_psn);
         packet->AddHeader(bth);
         m_txTrace(packet);
-        if (!m_device->SendTo(packet, m_dlid, m_sl, IbNetDevice::PROTOCOL_IBA_LOCAL))
+        if (!m_device->SendTo(packet, m_dlid, m_sl, PROTOCOL_BTH))
         {
             break; // cannot happen after the space check
         }

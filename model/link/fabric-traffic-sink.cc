@@ -4,14 +4,12 @@
  * SPDX-License-Identifier: GPL-2.0-only
  */
 
-#include "ib-traffic-sink.h"
+#include "fabric-traffic-sink.h"
 
-#include "ib-bth-header.h"
-#include "ib-crc-trailer.h"
-#include "ib-lrh-header.h"
-#include "ib-net-device.h"
-#include "ib-reth-header.h"
+#include "fabric-net-device.h"
 
+#include "ns3/ib-bth-header.h"
+#include "ns3/ib-reth-header.h"
 #include "ns3/log.h"
 #include "ns3/mac16-address.h"
 #include "ns3/node.h"
@@ -22,70 +20,71 @@
 namespace ns3
 {
 
-NS_LOG_COMPONENT_DEFINE("IbTrafficSink");
+NS_LOG_COMPONENT_DEFINE("FabricTrafficSink");
 
-NS_OBJECT_ENSURE_REGISTERED(IbTrafficSink);
+NS_OBJECT_ENSURE_REGISTERED(FabricTrafficSink);
 
 TypeId
-IbTrafficSink::GetTypeId()
+FabricTrafficSink::GetTypeId()
 {
-    static TypeId tid = TypeId("ns3::IbTrafficSink")
-                            .SetParent<Application>()
-                            .SetGroupName("AiFabric")
-                            .AddConstructor<IbTrafficSink>()
-                            .AddTraceSource("Rx",
-                                            "A packet received, BTH on top, with its source LID.",
-                                            MakeTraceSourceAccessor(&IbTrafficSink::m_rxTrace),
-                                            "ns3::IbTrafficSink::RxTracedCallback");
+    static TypeId tid =
+        TypeId("ns3::FabricTrafficSink")
+            .SetParent<Application>()
+            .SetGroupName("AiFabric")
+            .AddConstructor<FabricTrafficSink>()
+            .AddTraceSource("Rx",
+                            "A packet received, BTH on top, with its source address.",
+                            MakeTraceSourceAccessor(&FabricTrafficSink::m_rxTrace),
+                            "ns3::FabricTrafficSink::RxTracedCallback");
     return tid;
 }
 
-IbTrafficSink::IbTrafficSink()
+FabricTrafficSink::FabricTrafficSink()
 {
     NS_LOG_FUNCTION(this);
 }
 
-IbTrafficSink::~IbTrafficSink()
+FabricTrafficSink::~FabricTrafficSink()
 {
     NS_LOG_FUNCTION(this);
 }
 
-const std::map<uint16_t, IbTrafficSink::FlowStats>&
-IbTrafficSink::GetFlows() const
+const std::map<uint16_t, FabricTrafficSink::FlowStats>&
+FabricTrafficSink::GetFlows() const
 {
     return m_flows;
 }
 
 uint64_t
-IbTrafficSink::GetTotalPayloadBytes() const
+FabricTrafficSink::GetTotalPayloadBytes() const
 {
     return m_totalPayload;
 }
 
 void
-IbTrafficSink::StartApplication()
+FabricTrafficSink::StartApplication()
 {
     NS_LOG_FUNCTION(this);
     for (uint32_t i = 0; i < GetNode()->GetNDevices(); ++i)
     {
-        if (Ptr<IbNetDevice> dev = DynamicCast<IbNetDevice>(GetNode()->GetDevice(i)))
+        if (Ptr<FabricNetDevice> dev = DynamicCast<FabricNetDevice>(GetNode()->GetDevice(i)))
         {
-            dev->SetReceiveCallback(MakeCallback(&IbTrafficSink::Receive, this));
+            dev->SetReceiveCallback(MakeCallback(&FabricTrafficSink::Receive, this));
         }
     }
 }
 
 void
-IbTrafficSink::StopApplication()
+FabricTrafficSink::StopApplication()
 {
     NS_LOG_FUNCTION(this);
 }
 
 bool
-IbTrafficSink::Receive(Ptr<NetDevice> device,
-                       Ptr<const Packet> packet,
-                       uint16_t protocol,
-                       const Address& from)
+FabricTrafficSink::Receive(Ptr<NetDevice> device,
+                           Ptr<const Packet> packet,
+                           uint16_t protocol,
+                           const Address& from)
 {
     uint8_t raw[2];
     Mac16Address::ConvertFrom(from).CopyTo(raw);
@@ -107,7 +106,6 @@ IbTrafficSink::Receive(Ptr<NetDevice> device,
     ++flow.packets;
     const uint32_t payload = packet->GetSize() - headers - bth.GetPadCnt();
     flow.payloadBytes += payload;
-    flow.wireBytes += packet->GetSize() + IbNetDevice::LINK_OVERHEAD;
     m_totalPayload += payload;
     const auto op = static_cast<IbOpcode>(bth.GetOpcode());
     if (op == IbOpcode::UC_RDMA_WRITE_LAST || op == IbOpcode::UC_RDMA_WRITE_ONLY ||
