@@ -7,6 +7,7 @@
 #include "fabric-net-device.h"
 
 #include "fabric-channel.h"
+#include "fabric-port-group.h"
 #include "fabric-switch.h"
 
 #include "ns3/boolean.h"
@@ -180,6 +181,7 @@ FabricNetDevice::DoDispose()
     m_channel = nullptr;
     m_peer = nullptr;
     m_switch = nullptr;
+    m_group = nullptr;
     m_arbiter = nullptr;
     m_txQueues.clear();
     m_rxCallback.Nullify();
@@ -437,7 +439,7 @@ FabricNetDevice::SendTo(Ptr<Packet> packet, uint16_t dst, uint8_t sl, uint16_t p
                                     ", beyond the port's NumDataVls (" + std::to_string(m_numVls) +
                                     ")");
     }
-    if (m_txQueues[vl].size() >= m_txQueuePackets)
+    if (GetTxQueueSpace(vl) == 0)
     {
         m_macTxDropTrace(packet);
         return false;
@@ -458,14 +460,29 @@ FabricNetDevice::SendTo(Ptr<Packet> packet, uint16_t dst, uint8_t sl, uint16_t p
     frame.dst = dst;
     frame.sl = sl;
     frame.vl = vl;
+    FabricNetDevice* port = m_group ? m_group->PickPort(vl) : this;
+    port->Enqueue(std::move(frame));
+    return true;
+}
+
+void
+FabricNetDevice::Enqueue(FabricFrame&& frame)
+{
+    Setup();
+    const uint8_t vl = frame.vl;
     m_txQueues[vl].push_back(std::move(frame));
     ++m_txQueued;
     Wake();
-    return true;
 }
 
 uint32_t
 FabricNetDevice::GetTxQueueSpace(uint8_t vl) const
+{
+    return m_group ? m_group->GetTxQueueSpace(vl) : GetOwnTxQueueSpace(vl);
+}
+
+uint32_t
+FabricNetDevice::GetOwnTxQueueSpace(uint8_t vl) const
 {
     if (vl >= m_txQueues.size())
     {
@@ -477,7 +494,35 @@ FabricNetDevice::GetTxQueueSpace(uint8_t vl) const
 void
 FabricNetDevice::AddTxSpaceCallback(TxSpaceCallback cb)
 {
+    if (m_group)
+    {
+        m_group->AddTxSpaceCallback(cb);
+        return;
+    }
     m_txSpaceCallbacks.push_back(cb);
+}
+
+void
+FabricNetDevice::SetGroup(Ptr<FabricPortGroup> group)
+{
+    m_group = group;
+    for (const auto& cb : m_txSpaceCallbacks)
+    {
+        group->AddTxSpaceCallback(cb);
+    }
+    m_txSpaceCallbacks.clear();
+}
+
+Ptr<FabricPortGroup>
+FabricNetDevice::GetGroup() const
+{
+    return m_group;
+}
+
+void
+FabricNetDevice::SetOwnReceiveCallback(NetDevice::ReceiveCallback cb)
+{
+    m_rxCallback = cb;
 }
 
 const FabricFrame*
@@ -677,9 +722,13 @@ FabricNetDevice::TransmitNext()
                                    txTime);
 
     m_inTransmit = false;
+    if (m_group)
+    {
+        m_group->NotifyTxSpace(this, vl); // may queue more through SendTo(), which calls Wake()
+    }
     for (const auto& cb : m_txSpaceCallbacks)
     {
-        cb(this, vl); // may queue more through SendTo(), which calls Wake()
+        cb(this, vl);
     }
     // The next decision is due when the wire frees, if anything is waiting by then.
     if (HasWaitingFrame())
@@ -1027,6 +1076,11 @@ FabricNetDevice::NeedsArp() const
 void
 FabricNetDevice::SetReceiveCallback(NetDevice::ReceiveCallback cb)
 {
+    if (m_group)
+    {
+        m_group->SetReceiveCallback(cb);
+        return;
+    }
     m_rxCallback = cb;
 }
 

@@ -26,6 +26,7 @@ namespace ns3
 {
 
 class FabricChannel;
+class FabricPortGroup;
 class FabricSwitch;
 class Node;
 
@@ -120,9 +121,33 @@ class FabricNetDevice : public NetDevice
 
     /**
      * \param vl a data VL
-     * \return room left in the VL's transmit queue, in packets
+     * \return room left for packets on the VL: in this port's transmit queue, or, for a port
+     * of a FabricPortGroup, in the group's next port
      */
     uint32_t GetTxQueueSpace(uint8_t vl) const;
+
+    /**
+     * \param vl a data VL
+     * \return room left in this port's own transmit queue, in packets
+     */
+    uint32_t GetOwnTxQueueSpace(uint8_t vl) const;
+
+    /**
+     * \brief Make this endpoint port a member of a group of ports acting as one (a GPU's NVLink
+     * links): packets sent through it are spread over the group. Called by
+     * FabricPortGroup::AddPort().
+     * \param group the group
+     */
+    void SetGroup(Ptr<FabricPortGroup> group);
+
+    /** \return the port's group, or nullptr */
+    Ptr<FabricPortGroup> GetGroup() const;
+
+    /**
+     * \brief Set the receive callback of this port alone (a group sets all its members').
+     * \param cb the callback
+     */
+    void SetOwnReceiveCallback(NetDevice::ReceiveCallback cb);
 
     /**
      * \brief Callback invoked when a transmit queue slot frees, so the upper layer can refill.
@@ -351,6 +376,12 @@ class FabricNetDevice : public NetDevice
      */
     FabricFrame DequeueFrame(uint8_t vl);
 
+    /**
+     * \brief Queue a framed packet on this port and start the transmitter.
+     * \param frame the packet
+     */
+    void Enqueue(FabricFrame&& frame);
+
     /** \return true if any VL has a packet waiting */
     bool HasWaitingFrame() const;
 
@@ -395,8 +426,9 @@ class FabricNetDevice : public NetDevice
     bool m_localSetupDone{false};     //!< SetupLocal() ran
     bool m_setupDone{false};          //!< Setup() ran
 
-    Ptr<FabricSwitch> m_switch; //!< owning switch, if a switch port
-    uint16_t m_switchPort{0};   //!< index on the switch
+    Ptr<FabricSwitch> m_switch;   //!< owning switch, if a switch port
+    Ptr<FabricPortGroup> m_group; //!< group of ports acting as one, if any
+    uint16_t m_switchPort{0};     //!< index on the switch
 
     std::vector<std::deque<FabricFrame>> m_txQueues; //!< endpoint transmit queues per VL
     uint32_t m_txQueued{0};                          //!< packets in all transmit queues

@@ -97,35 +97,6 @@ FabricSwitch::GetPort(uint16_t port) const
 }
 
 void
-FabricSwitch::SetRoute(uint16_t dst, uint16_t port)
-{
-    if (port >= m_ports.size())
-    {
-        throw FabricConfigError(Describe(),
-                                "route to " + DescribeAddress(dst) + " names port " +
-                                    std::to_string(port) + " but the switch has " +
-                                    std::to_string(m_ports.size()) + " ports");
-    }
-    if (dst >= m_forwarding.size())
-    {
-        m_forwarding.resize(static_cast<size_t>(dst) + 1, NO_ROUTE);
-    }
-    m_forwarding[dst] = port;
-}
-
-uint16_t
-FabricSwitch::GetRoute(uint16_t dst) const
-{
-    return dst < m_forwarding.size() ? m_forwarding[dst] : NO_ROUTE;
-}
-
-void
-FabricSwitch::ClearRoutes()
-{
-    m_forwarding.clear();
-}
-
-void
 FabricSwitch::SetLatency(Time latency)
 {
     m_latency = latency;
@@ -135,6 +106,88 @@ void
 FabricSwitch::SetCutThrough(bool cutThrough)
 {
     m_cutThrough = cutThrough;
+}
+
+void
+FabricSwitch::CheckPort(uint16_t port, uint16_t dst) const
+{
+    if (port >= m_ports.size())
+    {
+        throw FabricConfigError(Describe(),
+                                "route to " + DescribeAddress(dst) + " names port " +
+                                    std::to_string(port) + " but the switch has " +
+                                    std::to_string(m_ports.size()) + " ports");
+    }
+}
+
+void
+FabricSwitch::SetRoute(uint16_t dst, uint16_t port)
+{
+    CheckPort(port, dst);
+    if (dst >= m_forwarding.size())
+    {
+        m_forwarding.resize(static_cast<size_t>(dst) + 1, NO_ROUTE);
+    }
+    m_forwarding[dst] = port;
+    if (dst < m_multipath.size())
+    {
+        m_multipath[dst].clear();
+    }
+}
+
+void
+FabricSwitch::AddRoute(uint16_t dst, uint16_t port)
+{
+    const uint16_t current = GetRoute(dst);
+    if (current == NO_ROUTE)
+    {
+        SetRoute(dst, port);
+        return;
+    }
+    CheckPort(port, dst);
+    if (dst >= m_multipath.size())
+    {
+        m_multipath.resize(static_cast<size_t>(dst) + 1);
+        m_nextPath.resize(static_cast<size_t>(dst) + 1, 0);
+    }
+    if (m_multipath[dst].empty())
+    {
+        m_multipath[dst].push_back(current);
+    }
+    m_multipath[dst].push_back(port);
+    m_forwarding[dst] = MULTIPATH;
+}
+
+uint16_t
+FabricSwitch::GetRoute(uint16_t dst) const
+{
+    if (dst >= m_forwarding.size())
+    {
+        return NO_ROUTE;
+    }
+    return m_forwarding[dst] == MULTIPATH ? m_multipath[dst].front() : m_forwarding[dst];
+}
+
+std::vector<uint16_t>
+FabricSwitch::GetRoutes(uint16_t dst) const
+{
+    if (dst >= m_forwarding.size() || m_forwarding[dst] == NO_ROUTE)
+    {
+        return {};
+    }
+    if (m_forwarding[dst] == MULTIPATH)
+    {
+        return m_multipath[dst];
+    }
+    return {m_forwarding[dst]};
+}
+
+void
+FabricSwitch::ClearRoutes()
+{
+    m_forwarding.clear();
+    m_multipath.clear();
+    m_nextPath.clear();
 }
 
 Time
@@ -152,7 +205,15 @@ FabricSwitch::IsCutThrough() const
 void
 FabricSwitch::Ingress(uint16_t port, FabricFrame&& frame)
 {
-    const uint16_t out = GetRoute(frame.dst);
+    uint16_t out = frame.dst < m_forwarding.size() ? m_forwarding[frame.dst] : NO_ROUTE;
+    if (out == MULTIPATH)
+    {
+        // Spray: each packet to the next of the destination's ports.
+        const auto& ports = m_multipath[frame.dst];
+        uint16_t& next = m_nextPath[frame.dst];
+        out = ports[next];
+        next = static_cast<uint16_t>((next + 1) % ports.size());
+    }
     if (out == NO_ROUTE)
     {
         throw FabricConfigError(Describe(),

@@ -77,10 +77,25 @@ class FabricSwitch : public Object
     void SetRoute(uint16_t dst, uint16_t port);
 
     /**
+     * \brief Add an egress port to a destination's route: with several, packets to it are
+     * sprayed over them round robin, one packet each (as NVSwitch sprays over the links to a
+     * GPU).
      * \param dst destination address
-     * \return the egress port, or NO_ROUTE
+     * \param port one more egress port toward it
+     */
+    void AddRoute(uint16_t dst, uint16_t port);
+
+    /**
+     * \param dst destination address
+     * \return the (first) egress port, or NO_ROUTE
      */
     uint16_t GetRoute(uint16_t dst) const;
+
+    /**
+     * \param dst destination address
+     * \return every egress port of its route (empty: no route)
+     */
+    std::vector<uint16_t> GetRoutes(uint16_t dst) const;
 
     /** \brief Empty the forwarding table. */
     void ClearRoutes();
@@ -159,13 +174,24 @@ class FabricSwitch : public Object
      */
     void Request(uint32_t input);
 
-    Time m_latency;                                //!< port-to-port latency
-    bool m_cutThrough{true};                       //!< cut-through or store-and-forward
-    std::vector<Ptr<FabricNetDevice>> m_ports;     //!< ports by index
-    std::vector<uint16_t> m_forwarding;            //!< destination -> egress port
-    std::vector<std::deque<FabricFrame>> m_inputs; //!< input FIFOs, port * 16 + VL
-    std::vector<std::deque<uint32_t>> m_requests;  //!< per egress port and VL: inputs
-    std::vector<uint32_t> m_egressWaiting;         //!< per egress port: requests queued
+    Time m_latency;                            //!< port-to-port latency
+    bool m_cutThrough{true};                   //!< cut-through or store-and-forward
+    std::vector<Ptr<FabricNetDevice>> m_ports; //!< ports by index
+    /// Forwarding-table mark: the destination has several egress ports (m_multipath).
+    static constexpr uint16_t MULTIPATH = 0xFFFE;
+
+    /**
+     * \param port a port index
+     * \param dst the destination, for the error message
+     */
+    void CheckPort(uint16_t port, uint16_t dst) const;
+
+    std::vector<uint16_t> m_forwarding;             //!< destination -> egress port
+    std::vector<std::vector<uint16_t>> m_multipath; //!< destination -> ports, when several
+    std::vector<uint16_t> m_nextPath;               //!< destination -> next port to use
+    std::vector<std::deque<FabricFrame>> m_inputs;  //!< input FIFOs, port * 16 + VL
+    std::vector<std::deque<uint32_t>> m_requests;   //!< per egress port and VL: inputs
+    std::vector<uint32_t> m_egressWaiting;          //!< per egress port: requests queued
 };
 
 } // namespace ns3
