@@ -447,7 +447,7 @@ FabricNetDevice::SendTo(Ptr<Packet> packet, uint16_t dst, uint8_t sl, uint16_t p
     AddFraming(packet, dst, sl, vl, protocol);
     m_macTxTrace(packet);
     FabricFrame frame;
-    frame.bytes = packet->GetSize();
+    frame.bytes = GetWireBytes(packet);
     frame.blocks = CreditFlowControl::BlocksFor(frame.bytes);
     if (frame.blocks > m_credits.GetCreditLimit(vl) && m_flowControl)
     {
@@ -716,6 +716,7 @@ FabricNetDevice::TransmitNext()
                                    &FabricNetDevice::Receive,
                                    m_peer,
                                    frame.packet,
+                                   frame.bytes,
                                    frame.dst,
                                    frame.sl,
                                    vl,
@@ -744,10 +745,14 @@ FabricNetDevice::NotifyTxEnd(Ptr<const Packet> packet)
 }
 
 void
-FabricNetDevice::Receive(Ptr<Packet> packet, uint16_t dst, uint8_t sl, uint8_t vl, Time txTime)
+FabricNetDevice::Receive(Ptr<Packet> packet,
+                         uint32_t bytes,
+                         uint16_t dst,
+                         uint8_t sl,
+                         uint8_t vl,
+                         Time txTime)
 {
-    NS_LOG_FUNCTION(this << packet << dst << +sl << +vl);
-    const uint32_t bytes = packet->GetSize();
+    NS_LOG_FUNCTION(this << packet << bytes << dst << +sl << +vl);
     const uint32_t blocks = CreditFlowControl::BlocksFor(bytes);
     if (!m_rxBuffer.Accept(vl, blocks))
     {
@@ -859,6 +864,12 @@ FabricNetDevice::ReceiveFlowControl(Time arrival, uint8_t vl, uint64_t limit)
 void
 FabricNetDevice::RewriteVl(Ptr<Packet> packet, uint8_t vl)
 {
+}
+
+uint32_t
+FabricNetDevice::GetWireBytes(Ptr<const Packet> packet) const
+{
+    return packet->GetSize();
 }
 
 std::string

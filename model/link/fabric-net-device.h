@@ -190,12 +190,18 @@ class FabricNetDevice : public NetDevice
     /**
      * \brief Receive a packet from the cable (scheduled by the peer's transmitter).
      * \param packet the packet
+     * \param bytes its size on the wire
      * \param dst its destination address
      * \param sl its service level
      * \param vl the VL it crossed the cable on
      * \param txTime its serialisation time on the cable
      */
-    void Receive(Ptr<Packet> packet, uint16_t dst, uint8_t sl, uint8_t vl, Time txTime);
+    void Receive(Ptr<Packet> packet,
+                 uint32_t bytes,
+                 uint16_t dst,
+                 uint8_t sl,
+                 uint8_t vl,
+                 Time txTime);
 
     /**
      * \brief The switch has moved a packet out of this port's input buffer: free its blocks
@@ -344,6 +350,13 @@ class FabricNetDevice : public NetDevice
      * bytes its framing can add. The peer's input buffer must hold one.
      */
     virtual uint32_t GetMaxPacketBytes() const;
+
+    /**
+     * \param packet a framed packet
+     * \return its size on the wire, which sets its serialisation time and credits: the
+     * packet's size unless the framing stands for bytes it does not carry
+     */
+    virtual uint32_t GetWireBytes(Ptr<const Packet> packet) const;
 
     /**
      * \brief Check the attributes; called once before the first packet. Throws

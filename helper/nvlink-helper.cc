@@ -1,0 +1,283 @@
+/*
+ * Copyright (c) 2026 ai-fabric authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#include "nvlink-helper.h"
+
+#include "ns3/config.h"
+#include "ns3/fabric-config-error.h"
+#include "ns3/log.h"
+#include "ns3/node.h"
+#include "ns3/nv-switch.h"
+#include "ns3/nvlink-channel.h"
+#include "ns3/packet.h"
+#include "ns3/simulator.h"
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("NvlinkHelper");
+
+namespace
+{
+/// pcap link type for the model's own NVLink format (DLT_USER0).
+constexpr uint32_t DLT_USER0 = 147;
+} // namespace
+
+uint32_t
+NvlinkBoardSpec::LinksPerGpu() const
+{
+    uint32_t links = 0;
+    for (uint32_t n : linksPerSwitch)
+    {
+        links += n;
+    }
+    return links;
+}
+
+NvlinkBoardSpec
+NvlinkBoardSpec::DgxA100()
+{
+    return NvlinkBoardSpec{"DGX A100",
+                           NvlinkGeneration::NVLINK3,
+                           NvlinkLinkDataRate(NvlinkGeneration::NVLINK3),
+                           8,
+                           {2, 2, 2, 2, 2, 2}};
+}
+
+NvlinkBoardSpec
+NvlinkBoardSpec::DgxH100()
+{
+    return NvlinkBoardSpec{"DGX H100",
+                           NvlinkGeneration::NVLINK4,
+                           NvlinkLinkDataRate(NvlinkGeneration::NVLINK4),
+                           8,
+                           {5, 4, 4, 5}};
+}
+
+NvlinkBoardSpec
+NvlinkBoardSpec::HgxB200()
+{
+    return NvlinkBoardSpec{"HGX B200",
+                           NvlinkGeneration::NVLINK5,
+                           NvlinkLinkDataRate(NvlinkGeneration::NVLINK5),
+                           8,
+                           {9, 9}};
+}
+
+NvlinkBoardSpec
+NvlinkBoardSpec::FromName(const std::string& name)
+{
+    if (name == "A100" || name == "DGX A100")
+    {
+        return DgxA100();
+    }
+    if (name == "H100" || name == "DGX H100" || name == "H200")
+    {
+        return DgxH100();
+    }
+    if (name == "B200" || name == "HGX B200")
+    {
+        return HgxB200();
+    }
+    throw FabricConfigError("NvlinkBoardSpec",
+                            "unknown board \"" + name + "\" (A100, H100, H200 or B200)");
+}
+
+Ptr<NvlinkNetDevice>
+NvlinkBoard::GetGpuPort(uint32_t gpu) const
+{
+    return links.at(gpu).front();
+}
+
+NvlinkHelper::NvlinkHelper()
+{
+    m_deviceFactory.SetTypeId("ns3::NvlinkNetDevice");
+    m_channelFactory.SetTypeId("ns3::NvlinkChannel");
+    // Raw NVLink link latency is not public (fact sheet §8.6): 5 ns, about a metre of trace.
+    m_channelFactory.Set("Delay", TimeValue(NanoSeconds(5)));
+    m_switchFactory.SetTypeId("ns3::NvSwitch");
+    m_groupFactory.SetTypeId("ns3::FabricPortGroup");
+}
+
+NvlinkHelper::~NvlinkHelper() = default;
+
+void
+NvlinkHelper::SetDeviceAttribute(std::string name, const AttributeValue& value)
+{
+    m_deviceFactory.Set(name, value);
+}
+
+void
+NvlinkHelper::SetChannelAttribute(std::string name, const AttributeValue& value)
+{
+    m_channelFactory.Set(name, value);
+}
+
+void
+NvlinkHelper::SetSwitchAttribute(std::string name, const AttributeValue& value)
+{
+    m_switchFactory.Set(name, value);
+}
+
+void
+NvlinkHelper::SetGroupAttribute(std::string name, const AttributeValue& value)
+{
+    m_groupFactory.Set(name, value);
+}
+
+Ptr<NvlinkNetDevice>
+NvlinkHelper::CreatePort(Ptr<Node> node)
+{
+    Ptr<NvlinkNetDevice> device = m_deviceFactory.Create<NvlinkNetDevice>();
+    node->AddDevice(device);
+    if (Ptr<FabricSwitch> sw = node->GetObject<FabricSwitch>())
+    {
+        sw->AddPort(device);
+    }
+    return device;
+}
+
+NetDeviceContainer
+NvlinkHelper::Install(Ptr<Node> a, Ptr<Node> b)
+{
+    if (a == b)
+    {
+        throw FabricConfigError("NvlinkHelper",
+                                "cannot link node " + std::to_string(a->GetId()) + " to itself");
+    }
+    Ptr<NvlinkNetDevice> devA = CreatePort(a);
+    Ptr<NvlinkNetDevice> devB = CreatePort(b);
+    Ptr<NvlinkChannel> channel = m_channelFactory.Create<NvlinkChannel>();
+    devA->Attach(channel);
+    devB->Attach(channel);
+    NetDeviceContainer devices;
+    devices.Add(devA);
+    devices.Add(devB);
+    return devices;
+}
+
+NvlinkBoard
+NvlinkHelper::InstallBoard(const NvlinkBoardSpec& spec)
+{
+    NodeContainer gpus;
+    gpus.Create(spec.gpus);
+    return InstallBoard(spec, gpus);
+}
+
+NvlinkBoard
+NvlinkHelper::InstallBoard(const NvlinkBoardSpec& spec, NodeContainer gpus)
+{
+    NS_LOG_FUNCTION(this << spec.name);
+    const std::string where = "NvlinkHelper board \"" + spec.name + "\"";
+    if (gpus.GetN() != spec.gpus)
+    {
+        throw FabricConfigError(where,
+                                "needs " + std::to_string(spec.gpus) + " GPU nodes, got " +
+                                    std::to_string(gpus.GetN()));
+    }
+    if (spec.linkRate.GetBitRate() == 0)
+    {
+        throw FabricConfigError(where, "link rate is zero");
+    }
+    if (spec.linksPerSwitch.empty() || spec.LinksPerGpu() == 0)
+    {
+        throw FabricConfigError(where, "has no NVSwitch links");
+    }
+    if (static_cast<uint32_t>(m_nextGpuId) + spec.gpus >= 0xFFFF)
+    {
+        throw FabricConfigError(where, "more GPUs than GPU ids");
+    }
+    NvlinkBoard board;
+    board.spec = spec;
+    board.gpus = gpus;
+    board.switches.Create(static_cast<uint32_t>(spec.linksPerSwitch.size()));
+    for (uint32_t s = 0; s < board.switches.GetN(); ++s)
+    {
+        board.switches.Get(s)->AggregateObject(m_switchFactory.Create<NvSwitch>());
+    }
+    board.links.resize(spec.gpus);
+    for (uint32_t g = 0; g < spec.gpus; ++g)
+    {
+        const uint16_t id = m_nextGpuId++;
+        board.gpuIds.push_back(id);
+        Ptr<FabricPortGroup> group = m_groupFactory.Create<FabricPortGroup>();
+        board.ports.push_back(group);
+        for (uint32_t s = 0; s < board.switches.GetN(); ++s)
+        {
+            Ptr<FabricSwitch> sw = board.switches.Get(s)->GetObject<FabricSwitch>();
+            for (uint32_t l = 0; l < spec.linksPerSwitch[s]; ++l)
+            {
+                NetDeviceContainer link = Install(gpus.Get(g), board.switches.Get(s));
+                auto gpuPort = DynamicCast<NvlinkNetDevice>(link.Get(0));
+                auto swPort = DynamicCast<NvlinkNetDevice>(link.Get(1));
+                gpuPort->SetDataRate(spec.linkRate);
+                swPort->SetDataRate(spec.linkRate);
+                gpuPort->SetGpuId(id);
+                group->AddPort(gpuPort);
+                board.links[g].push_back(gpuPort);
+                // The chip sprays packets for this GPU over all its links to it.
+                sw->AddRoute(id, swPort->GetSwitchPort());
+            }
+        }
+    }
+    return board;
+}
+
+void
+NvlinkHelper::EnablePcapInternal(std::string prefix,
+                                 Ptr<NetDevice> nd,
+                                 bool promiscuous,
+                                 bool explicitFilename)
+{
+    Ptr<NvlinkNetDevice> device = nd->GetObject<NvlinkNetDevice>();
+    if (!device)
+    {
+        NS_LOG_INFO("NvlinkHelper::EnablePcapInternal(): " << nd << " is not an NVLink port");
+        return;
+    }
+    PcapHelper pcapHelper;
+    std::string filename =
+        explicitFilename ? prefix : pcapHelper.GetFilenameFromDevice(prefix, device);
+    Ptr<PcapFileWrapper> file =
+        pcapHelper.CreateFile(filename,
+                              std::ios::out,
+                              static_cast<PcapHelper::DataLinkType>(DLT_USER0));
+    pcapHelper.HookDefaultSink<NvlinkNetDevice>(device,
+                                                promiscuous ? "PromiscSniffer" : "Sniffer",
+                                                file);
+}
+
+void
+NvlinkHelper::EnableAsciiInternal(Ptr<OutputStreamWrapper> stream,
+                                  std::string prefix,
+                                  Ptr<NetDevice> nd,
+                                  bool explicitFilename)
+{
+    Ptr<NvlinkNetDevice> device = nd->GetObject<NvlinkNetDevice>();
+    if (!device)
+    {
+        NS_LOG_INFO("NvlinkHelper::EnableAsciiInternal(): " << nd << " is not an NVLink port");
+        return;
+    }
+    if (!stream)
+    {
+        AsciiTraceHelper asciiTraceHelper;
+        std::string filename =
+            explicitFilename ? prefix : asciiTraceHelper.GetFilenameFromDevice(prefix, device);
+        stream = asciiTraceHelper.CreateFileStream(filename);
+    }
+    device->TraceConnectWithoutContext(
+        "PhyTxBegin",
+        MakeBoundCallback(&AsciiTraceHelper::DefaultEnqueueSinkWithoutContext, stream));
+    device->TraceConnectWithoutContext(
+        "PhyRxEnd",
+        MakeBoundCallback(&AsciiTraceHelper::DefaultReceiveSinkWithoutContext, stream));
+    device->TraceConnectWithoutContext(
+        "PhyRxDrop",
+        MakeBoundCallback(&AsciiTraceHelper::DefaultDropSinkWithoutContext, stream));
+}
+
+} // namespace ns3

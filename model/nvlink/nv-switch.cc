@@ -1,0 +1,58 @@
+/*
+ * Copyright (c) 2026 ai-fabric authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#include "nv-switch.h"
+
+#include "ns3/boolean.h"
+#include "ns3/log.h"
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("NvSwitch");
+
+NS_OBJECT_ENSURE_REGISTERED(NvSwitch);
+
+TypeId
+NvSwitch::GetTypeId()
+{
+    static TypeId tid =
+        TypeId("ns3::NvSwitch")
+            .SetParent<FabricSwitch>()
+            .SetGroupName("AiFabric")
+            .AddConstructor<NvSwitch>()
+            .AddAttribute("PortToPortLatency",
+                          "Port-to-port latency; default 100 ns, an assumption (no public "
+                          "figure, fact sheet §8.6).",
+                          TimeValue(NanoSeconds(100)),
+                          MakeTimeAccessor(&FabricSwitch::SetLatency, &FabricSwitch::GetLatency),
+                          MakeTimeChecker(Time()))
+            .AddAttribute(
+                "CutThrough",
+                "Switch cut-through (true) or store-and-forward (false).",
+                BooleanValue(true),
+                MakeBooleanAccessor(&FabricSwitch::SetCutThrough, &FabricSwitch::IsCutThrough),
+                MakeBooleanChecker());
+    return tid;
+}
+
+NvSwitch::NvSwitch()
+{
+    NS_LOG_FUNCTION(this);
+}
+
+NvSwitch::~NvSwitch()
+{
+    NS_LOG_FUNCTION(this);
+}
+
+std::string
+NvSwitch::DescribeAddress(uint16_t dst) const
+{
+    return "GPU " + std::to_string(dst);
+}
+
+} // namespace ns3

@@ -1,0 +1,190 @@
+/*
+ * Copyright (c) 2026 ai-fabric authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#include "nvlink-net-device.h"
+
+#include "nvlink-header.h"
+
+#include "ns3/data-rate.h"
+#include "ns3/fabric-config-error.h"
+#include "ns3/ib-bth-header.h"
+#include "ns3/log.h"
+#include "ns3/uinteger.h"
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("NvlinkNetDevice");
+
+NS_OBJECT_ENSURE_REGISTERED(NvlinkNetDevice);
+
+namespace
+{
+/// Protocol number of upper-layer packets that start with a BTH.
+constexpr uint16_t PROTOCOL_BTH = 2;
+
+/**
+ * \param packet an upper-layer packet starting with a BTH
+ * \return the bytes of its transport headers: BTH and the extended headers its opcode implies
+ */
+uint32_t
+TransportHeaderBytes(Ptr<const Packet> packet)
+{
+    IbBthHeader bth;
+    packet->PeekHeader(bth);
+    const uint8_t op = bth.GetOpcode();
+    return IbBthHeader::SIZE + (IbOpcodeHasReth(op) ? 16 : 0) + (IbOpcodeHasImmediate(op) ? 4 : 0) +
+           (IbOpcodeHasAeth(op) ? 4 : 0);
+}
+} // namespace
+
+TypeId
+NvlinkNetDevice::GetTypeId()
+{
+    static TypeId tid =
+        TypeId("ns3::NvlinkNetDevice")
+            .SetParent<FabricNetDevice>()
+            .SetGroupName("AiFabric")
+            .AddConstructor<NvlinkNetDevice>()
+            .AddAttribute(
+                "DataRate",
+                "Data rate of the link per direction. Default: 25 GB/s, one NVLink 4 "
+                "link (fact sheet §8.1); NvlinkHelper's presets set it per generation.",
+                DataRateValue(DataRate("200Gb/s")),
+                MakeDataRateAccessor(&FabricNetDevice::SetDataRate, &FabricNetDevice::GetDataRate),
+                MakeDataRateChecker())
+            .AddAttribute("MaxPayload",
+                          "Data bytes per NVLink packet: 256 (16 data flits of 16 B; NVLink 1/2, "
+                          "later generations not public).",
+                          UintegerValue(256),
+                          MakeUintegerAccessor(&NvlinkNetDevice::m_maxPayload),
+                          MakeUintegerChecker<uint32_t>(16))
+            .AddAttribute("HeaderBytes",
+                          "Header and CRC bytes per NVLink packet (one 16-byte header flit).",
+                          UintegerValue(16),
+                          MakeUintegerAccessor(&NvlinkNetDevice::m_headerBytes),
+                          MakeUintegerChecker<uint32_t>(NvlinkHeader::SIZE));
+    return tid;
+}
+
+NvlinkNetDevice::NvlinkNetDevice()
+{
+    NS_LOG_FUNCTION(this);
+}
+
+NvlinkNetDevice::~NvlinkNetDevice()
+{
+    NS_LOG_FUNCTION(this);
+}
+
+uint16_t
+NvlinkNetDevice::GetGpuId() const
+{
+    return GetLocalAddress();
+}
+
+void
+NvlinkNetDevice::SetGpuId(uint16_t id)
+{
+    if (id == 0 || id == 0xFFFF)
+    {
+        throw FabricConfigError(Describe(), "GPU id " + std::to_string(id) + " is reserved");
+    }
+    SetLocalAddress(id);
+}
+
+std::string
+NvlinkNetDevice::DescribeAddress(uint16_t address) const
+{
+    return "GPU " + std::to_string(address);
+}
+
+uint32_t
+NvlinkNetDevice::GetPacketCount(uint32_t dataBytes) const
+{
+    return std::max<uint32_t>(1, (dataBytes + m_maxPayload - 1) / m_maxPayload);
+}
+
+uint32_t
+NvlinkNetDevice::GetWireBytesForData(uint32_t dataBytes) const
+{
+    return dataBytes + GetPacketCount(dataBytes) * m_headerBytes;
+}
+
+uint32_t
+NvlinkNetDevice::GetWireBytes(Ptr<const Packet> packet) const
+{
+    NvlinkHeader header;
+    packet->PeekHeader(header);
+    return header.GetPayloadLength() + header.GetPacketCount() * m_headerBytes;
+}
+
+uint32_t
+NvlinkNetDevice::GetMaxPacketBytes() const
+{
+    return GetWireBytesForData(GetMtu());
+}
+
+void
+NvlinkNetDevice::CheckConfiguration()
+{
+    FabricNetDevice::CheckConfiguration();
+    if (GetMtu() < 16)
+    {
+        throw FabricConfigError(Describe(),
+                                "Mtu (the transfer unit) " + std::to_string(GetMtu()) +
+                                    " B is below one flit (16 B)");
+    }
+}
+
+void
+NvlinkNetDevice::AddFraming(Ptr<Packet> packet,
+                            uint16_t dst,
+                            uint8_t sl,
+                            uint8_t vl,
+                            uint16_t protocol)
+{
+    const uint32_t upper = packet->GetSize();
+    // What the transport's headers say travels in the NVLink header flits on real hardware.
+    const uint32_t headers = protocol == PROTOCOL_BTH ? TransportHeaderBytes(packet) : 0;
+    const uint32_t data = upper - std::min(upper, headers);
+    if (data > 0xFFFF)
+    {
+        throw FabricConfigError(Describe(),
+                                "a transfer unit of " + std::to_string(data) +
+                                    " B exceeds 65535 B");
+    }
+    NvlinkHeader header;
+    header.SetVl(vl);
+    header.SetSl(sl);
+    header.SetDestination(dst);
+    header.SetSource(GetGpuId());
+    header.SetPayloadLength(static_cast<uint16_t>(data));
+    header.SetPacketCount(static_cast<uint16_t>(GetPacketCount(data)));
+    header.SetProtocol(protocol);
+    header.SetUpperHeaderLength(static_cast<uint16_t>(upper - data));
+    packet->AddHeader(header);
+}
+
+uint16_t
+NvlinkNetDevice::RemoveFraming(Ptr<Packet> packet, uint16_t& protocol)
+{
+    NvlinkHeader header;
+    packet->RemoveHeader(header);
+    protocol = header.GetProtocol();
+    return header.GetSource();
+}
+
+void
+NvlinkNetDevice::RewriteVl(Ptr<Packet> packet, uint8_t vl)
+{
+    NvlinkHeader header;
+    packet->RemoveHeader(header);
+    header.SetVl(vl);
+    packet->AddHeader(header);
+}
+
+} // namespace ns3
