@@ -14,6 +14,7 @@
 #include "ns3/nvlink-channel.h"
 #include "ns3/packet.h"
 #include "ns3/simulator.h"
+#include "ns3/uinteger.h"
 
 namespace ns3
 {
@@ -95,6 +96,9 @@ NvlinkBoard::GetGpuPort(uint32_t gpu) const
 NvlinkHelper::NvlinkHelper()
 {
     m_deviceFactory.SetTypeId("ns3::NvlinkNetDevice");
+    // NVSwitch buffer sizes are not public. 256 KiB per link and VL lets the virtual output
+    // queues of a chip keep every link busy under an all-to-all (64 KiB does not).
+    m_deviceFactory.Set("RxBufferSize", UintegerValue(256 * 1024));
     m_channelFactory.SetTypeId("ns3::NvlinkChannel");
     // Raw NVLink link latency is not public (fact sheet §8.6): 5 ns, about a metre of trace.
     m_channelFactory.Set("Delay", TimeValue(NanoSeconds(5)));

@@ -36,7 +36,14 @@ IbSwitch::GetTypeId()
                 "do) or store-and-forward (false).",
                 BooleanValue(true),
                 MakeBooleanAccessor(&FabricSwitch::SetCutThrough, &FabricSwitch::IsCutThrough),
-                MakeBooleanChecker());
+                MakeBooleanChecker())
+            .AddAttribute("VirtualOutputQueues",
+                          "Virtual output queues (true) or FIFO input buffers with head-of-line "
+                          "blocking (false, the default).",
+                          BooleanValue(false),
+                          MakeBooleanAccessor(&FabricSwitch::SetVirtualOutputQueues,
+                                              &FabricSwitch::HasVirtualOutputQueues),
+                          MakeBooleanChecker());
     return tid;
 }
 

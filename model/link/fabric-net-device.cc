@@ -186,7 +186,7 @@ FabricNetDevice::DoDispose()
     m_txQueues.clear();
     m_rxCallback.Nullify();
     m_promiscCallback.Nullify();
-    m_txSpaceCallbacks.clear();
+    m_txSpace.Clear();
     NetDevice::DoDispose();
 }
 
@@ -499,18 +499,53 @@ FabricNetDevice::AddTxSpaceCallback(TxSpaceCallback cb)
         m_group->AddTxSpaceCallback(cb);
         return;
     }
-    m_txSpaceCallbacks.push_back(cb);
+    m_txSpace.Add(cb);
+}
+
+void
+FabricNetDevice::TxSpaceNotifier::Add(TxSpaceCallback cb)
+{
+    m_callbacks.push_back(cb);
+}
+
+void
+FabricNetDevice::TxSpaceNotifier::Notify(Ptr<FabricNetDevice> port, uint8_t vl)
+{
+    const size_t n = m_callbacks.size();
+    if (n == 0)
+    {
+        return;
+    }
+    const size_t first = m_first;
+    m_first = (m_first + 1) % n;
+    for (size_t i = 0; i < n; ++i)
+    {
+        m_callbacks[(first + i) % n](port, vl);
+    }
+}
+
+const std::vector<FabricNetDevice::TxSpaceCallback>&
+FabricNetDevice::TxSpaceNotifier::Get() const
+{
+    return m_callbacks;
+}
+
+void
+FabricNetDevice::TxSpaceNotifier::Clear()
+{
+    m_callbacks.clear();
+    m_first = 0;
 }
 
 void
 FabricNetDevice::SetGroup(Ptr<FabricPortGroup> group)
 {
     m_group = group;
-    for (const auto& cb : m_txSpaceCallbacks)
+    for (const auto& cb : m_txSpace.Get())
     {
         group->AddTxSpaceCallback(cb);
     }
-    m_txSpaceCallbacks.clear();
+    m_txSpace.Clear();
 }
 
 Ptr<FabricPortGroup>
@@ -727,10 +762,7 @@ FabricNetDevice::TransmitNext()
     {
         m_group->NotifyTxSpace(this, vl); // may queue more through SendTo(), which calls Wake()
     }
-    for (const auto& cb : m_txSpaceCallbacks)
-    {
-        cb(this, vl);
-    }
+    m_txSpace.Notify(this, vl);
     // The next decision is due when the wire frees, if anything is waiting by then.
     if (HasWaitingFrame())
     {

@@ -155,6 +155,34 @@ class FabricNetDevice : public NetDevice
     typedef Callback<void, Ptr<FabricNetDevice>, uint8_t> TxSpaceCallback;
 
     /**
+     * \brief The upper-layer users of a port waiting for transmit-queue room, served fairly:
+     * each notification starts with the next user, so none of them monopolises the queue.
+     */
+    class TxSpaceNotifier
+    {
+      public:
+        /** \param cb one more user */
+        void Add(TxSpaceCallback cb);
+
+        /**
+         * \brief Tell every user, starting with the next in turn.
+         * \param port the port that has room
+         * \param vl the VL that has room
+         */
+        void Notify(Ptr<FabricNetDevice> port, uint8_t vl);
+
+        /** \return the users, in the order they were added */
+        const std::vector<TxSpaceCallback>& Get() const;
+
+        /** \brief Forget every user. */
+        void Clear();
+
+      private:
+        std::vector<TxSpaceCallback> m_callbacks; //!< users
+        size_t m_first{0};                        //!< who is served first next time
+    };
+
+    /**
      * \param cb called with (device, VL) each time a packet leaves a transmit queue; several
      * upper-layer users of one port may each add theirs
      */
@@ -469,7 +497,7 @@ class FabricNetDevice : public NetDevice
 
     NetDevice::ReceiveCallback m_rxCallback;             //!< upper layer
     NetDevice::PromiscReceiveCallback m_promiscCallback; //!< promiscuous upper layer
-    std::vector<TxSpaceCallback> m_txSpaceCallbacks;     //!< transmit-queue refill
+    TxSpaceNotifier m_txSpace;                           //!< transmit-queue refill
 
     TracedCallback<Ptr<const Packet>> m_macTxTrace;          //!< MacTx
     TracedCallback<Ptr<const Packet>> m_macTxDropTrace;      //!< MacTxDrop

@@ -52,7 +52,7 @@ void
 FabricPortGroup::DoDispose()
 {
     m_ports.clear();
-    m_txSpace.clear();
+    m_txSpace.Clear();
     m_receive.Nullify();
     Object::DoDispose();
 }
@@ -126,16 +126,13 @@ FabricPortGroup::GetTxQueueSpace(uint8_t vl) const
 void
 FabricPortGroup::AddTxSpaceCallback(FabricNetDevice::TxSpaceCallback cb)
 {
-    m_txSpace.push_back(cb);
+    m_txSpace.Add(cb);
 }
 
 void
 FabricPortGroup::NotifyTxSpace(Ptr<FabricNetDevice> port, uint8_t vl)
 {
-    for (const auto& cb : m_txSpace)
-    {
-        cb(port, vl);
-    }
+    m_txSpace.Notify(port, vl);
 }
 
 void

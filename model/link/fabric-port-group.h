@@ -100,11 +100,11 @@ class FabricPortGroup : public Object
      */
     uint32_t Peek(uint8_t vl) const;
 
-    std::vector<Ptr<FabricNetDevice>> m_ports;               //!< members
-    SprayPolicy m_policy;                                    //!< spreading policy
-    uint32_t m_next{0};                                      //!< round-robin position
-    std::vector<FabricNetDevice::TxSpaceCallback> m_txSpace; //!< upper-layer refills
-    NetDevice::ReceiveCallback m_receive;                    //!< upper-layer receive
+    std::vector<Ptr<FabricNetDevice>> m_ports;  //!< members
+    SprayPolicy m_policy;                       //!< spreading policy
+    uint32_t m_next{0};                         //!< round-robin position
+    FabricNetDevice::TxSpaceNotifier m_txSpace; //!< upper-layer refills
+    NetDevice::ReceiveCallback m_receive;       //!< upper-layer receive
 };
 
 } // namespace ns3

@@ -10,6 +10,7 @@
 #include "ns3/log.h"
 #include "ns3/node.h"
 
+#include <algorithm>
 #include <sstream>
 
 namespace ns3
@@ -80,6 +81,7 @@ FabricSwitch::AddPort(Ptr<FabricNetDevice> device)
     m_inputs.resize(m_ports.size() * VL_SLOTS);
     m_requests.resize(m_ports.size() * VL_SLOTS);
     m_egressWaiting.resize(m_ports.size(), 0);
+    m_pending.assign(m_inputs.size(), {}); // sized per input on first use
     return port;
 }
 
@@ -238,21 +240,67 @@ FabricSwitch::Ingress(uint16_t port, FabricFrame&& frame)
                                     std::to_string(out) + ", beyond its NumDataVls");
     }
     const uint32_t input = port * VL_SLOTS + frame.vl;
+    const uint32_t egress = out * VL_SLOTS + frame.outVl;
     auto& fifo = m_inputs[input];
     fifo.push_back(std::move(frame));
-    if (fifo.size() == 1)
+    if (!m_voq)
     {
-        Request(input);
+        if (fifo.size() == 1)
+        {
+            Request(input, egress);
+        }
+        return;
+    }
+    auto& pending = m_pending[input];
+    if (pending.empty())
+    {
+        pending.assign(m_ports.size() * VL_SLOTS, 0);
+    }
+    if (pending[egress]++ == 0)
+    {
+        Request(input, egress);
     }
 }
 
 void
-FabricSwitch::Request(uint32_t input)
+FabricSwitch::Request(uint32_t input, uint32_t egress)
 {
-    const FabricFrame& head = m_inputs[input].front();
-    m_requests[head.outPort * VL_SLOTS + head.outVl].push_back(input);
-    ++m_egressWaiting[head.outPort];
-    m_ports[head.outPort]->Wake();
+    m_requests[egress].push_back(input);
+    ++m_egressWaiting[egress / VL_SLOTS];
+    m_ports[egress / VL_SLOTS]->Wake();
+}
+
+std::deque<FabricFrame>::const_iterator
+FabricSwitch::FindFrame(const std::deque<FabricFrame>& fifo, uint16_t port, uint8_t vl)
+{
+    // Input buffers hold a few packets (credits bound them): a scan is cheap.
+    return std::find_if(fifo.begin(), fifo.end(), [port, vl](const FabricFrame& f) {
+        return f.outPort == port && f.outVl == vl;
+    });
+}
+
+void
+FabricSwitch::SetVirtualOutputQueues(bool voq)
+{
+    if (!m_inputs.empty() && voq != m_voq)
+    {
+        for (const auto& fifo : m_inputs)
+        {
+            if (!fifo.empty())
+            {
+                throw FabricConfigError(Describe(),
+                                        "VirtualOutputQueues cannot change while packets wait");
+            }
+        }
+    }
+    m_voq = voq;
+    m_pending.assign(m_inputs.size(), {});
+}
+
+bool
+FabricSwitch::HasVirtualOutputQueues() const
+{
+    return m_voq;
 }
 
 FabricFrame
@@ -264,15 +312,35 @@ FabricSwitch::DequeueEgress(uint16_t port, uint8_t vl)
     requests.pop_front();
     --m_egressWaiting[port];
     auto& fifo = m_inputs[input];
-    FabricFrame frame = std::move(fifo.front());
-    fifo.pop_front();
+    FabricFrame frame;
+    if (!m_voq)
+    {
+        frame = std::move(fifo.front());
+        fifo.pop_front();
+    }
+    else
+    {
+        auto it = fifo.begin() + (FindFrame(fifo, port, vl) - fifo.cbegin());
+        frame = std::move(*it);
+        fifo.erase(it);
+    }
     // The packet starts leaving the input buffer now; cut-through drains it at line rate, so
     // its credits go back upstream from this moment.
     m_ports[input / VL_SLOTS]->ReleaseRxBuffer(static_cast<uint8_t>(input % VL_SLOTS),
                                                frame.blocks);
-    if (!fifo.empty())
+    // Round robin: an input with more for this egress joins the back of its requests; without
+    // VOQs, the input's next head requests whatever egress it wants.
+    if (!m_voq)
     {
-        Request(input); // the next head joins the back of its egress queue: round robin
+        if (!fifo.empty())
+        {
+            const FabricFrame& head = fifo.front();
+            Request(input, head.outPort * VL_SLOTS + head.outVl);
+        }
+    }
+    else if (--m_pending[input][port * VL_SLOTS + vl] > 0)
+    {
+        Request(input, port * VL_SLOTS + vl);
     }
     return frame;
 }

@@ -111,6 +111,19 @@ class FabricSwitch : public Object
      */
     void SetCutThrough(bool cutThrough);
 
+    /**
+     * \brief Choose the input buffers' discipline. FIFO (false): only the packet at the head
+     * of an input VL may leave, so a blocked head blocks the packets behind it (head-of-line
+     * blocking, as InfiniBand switches show). Virtual output queues (true): a packet may leave
+     * as soon as its egress can take it, in order per egress; buffers and credits are still
+     * shared per input VL.
+     * \param voq true for virtual output queues
+     */
+    void SetVirtualOutputQueues(bool voq);
+
+    /** \return true if the inputs are virtual output queues */
+    bool HasVirtualOutputQueues() const;
+
     /** \return the port-to-port latency */
     Time GetLatency() const;
 
@@ -132,7 +145,12 @@ class FabricSwitch : public Object
     const FabricFrame* PeekEgress(uint16_t port, uint8_t vl) const
     {
         const auto& requests = m_requests[port * VL_SLOTS + vl];
-        return requests.empty() ? nullptr : &m_inputs[requests.front()].front();
+        if (requests.empty())
+        {
+            return nullptr;
+        }
+        const auto& fifo = m_inputs[requests.front()];
+        return m_voq ? &*FindFrame(fifo, port, vl) : &fifo.front();
     }
 
     /**
@@ -169,13 +187,25 @@ class FabricSwitch : public Object
     static constexpr uint32_t VL_SLOTS = 16;
 
     /**
-     * \brief The packet at the head of an input FIFO requests its egress port.
-     * \param input the input FIFO index (port * VL_SLOTS + vl)
+     * \brief An input has a packet for an egress port and VL: queue its request there.
+     * \param input the input index (port * VL_SLOTS + vl)
+     * \param egress the egress index (port * VL_SLOTS + vl)
      */
-    void Request(uint32_t input);
+    void Request(uint32_t input, uint32_t egress);
+
+    /**
+     * \param fifo an input buffer
+     * \param port an egress port
+     * \param vl an egress VL
+     * \return the first packet in the buffer for that egress
+     */
+    static std::deque<FabricFrame>::const_iterator FindFrame(const std::deque<FabricFrame>& fifo,
+                                                             uint16_t port,
+                                                             uint8_t vl);
 
     Time m_latency;                            //!< port-to-port latency
     bool m_cutThrough{true};                   //!< cut-through or store-and-forward
+    bool m_voq{false};                         //!< virtual output queues instead of FIFO inputs
     std::vector<Ptr<FabricNetDevice>> m_ports; //!< ports by index
     /// Forwarding-table mark: the destination has several egress ports (m_multipath).
     static constexpr uint16_t MULTIPATH = 0xFFFE;
@@ -192,6 +222,7 @@ class FabricSwitch : public Object
     std::vector<std::deque<FabricFrame>> m_inputs;  //!< input FIFOs, port * 16 + VL
     std::vector<std::deque<uint32_t>> m_requests;   //!< per egress port and VL: inputs
     std::vector<uint32_t> m_egressWaiting;          //!< per egress port: requests queued
+    std::vector<std::vector<uint16_t>> m_pending;   //!< VOQ: per input, packets per egress
 };
 
 } // namespace ns3

@@ -35,7 +35,14 @@ NvSwitch::GetTypeId()
                 "Switch cut-through (true) or store-and-forward (false).",
                 BooleanValue(true),
                 MakeBooleanAccessor(&FabricSwitch::SetCutThrough, &FabricSwitch::IsCutThrough),
-                MakeBooleanChecker());
+                MakeBooleanChecker())
+            .AddAttribute("VirtualOutputQueues",
+                          "Virtual output queues (true, the default: an all-to-all runs at full "
+                          "NVLink bandwidth) or FIFO inputs with head-of-line blocking (false).",
+                          BooleanValue(true),
+                          MakeBooleanAccessor(&FabricSwitch::SetVirtualOutputQueues,
+                                              &FabricSwitch::HasVirtualOutputQueues),
+                          MakeBooleanChecker());
     return tid;
 }
 
