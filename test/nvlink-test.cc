@@ -332,20 +332,24 @@ TEST_F(NvlinkTest, HeaderRoundTripsEveryField)
 TEST_F(NvlinkTest, PcapRecordsEveryUnitWithItsHeader)
 {
     const std::string prefix = ::testing::TempDir() + "nvlink-pcap-test";
-    Board b(NvlinkBoardSpec::DgxH100());
-    b.helper.EnablePcap(prefix + ".pcap", b.board.GetGpuPort(1), false, true);
-    b.Send(0, 1, 64 * 1024);
-    Simulator::Run();
     uint64_t received = 0;
-    for (const auto& [src, flow] : b.sinks[1]->GetFlows())
+    std::vector<uint16_t> ids;
     {
-        received += flow.packets;
-    }
-    Simulator::Destroy(); // closes the capture
+        Board b(NvlinkBoardSpec::DgxH100());
+        ids = b.board.gpuIds;
+        b.helper.EnablePcap(prefix + ".pcap", b.board.GetGpuPort(1), false, true);
+        b.Send(0, 1, 64 * 1024);
+        Simulator::Run();
+        for (const auto& [src, flow] : b.sinks[1]->GetFlows())
+        {
+            received += flow.packets;
+        }
+        Simulator::Destroy();
+    } // the last holders of the ports, and so of the capture file, are gone: it is closed
     std::ifstream in(prefix + ".pcap", std::ios::binary);
     ASSERT_TRUE(in.good());
-    uint8_t global[24];
-    in.read(reinterpret_cast<char*>(global), sizeof(global));
+    uint8_t global[24] = {};
+    ASSERT_TRUE(in.read(reinterpret_cast<char*>(global), sizeof(global)));
     uint32_t linkType = global[20] | (global[21] << 8) | (global[22] << 16) | (global[23] << 24);
     EXPECT_EQ(linkType, 147u); // DLT_USER0
     // Records of the first link of GPU 1: every unit it received, each led by its header.
@@ -357,8 +361,8 @@ TEST_F(NvlinkTest, PcapRecordsEveryUnitWithItsHeader)
         std::vector<uint8_t> data(caplen);
         in.read(reinterpret_cast<char*>(data.data()), caplen);
         ASSERT_GE(caplen, NvlinkHeader::SIZE);
-        EXPECT_EQ((data[2] << 8) | data[3], b.board.gpuIds[1]); // destination GPU
-        EXPECT_EQ((data[4] << 8) | data[5], b.board.gpuIds[0]); // source GPU
+        EXPECT_EQ((data[2] << 8) | data[3], ids[1]); // destination GPU
+        EXPECT_EQ((data[4] << 8) | data[5], ids[0]); // source GPU
         ++records;
     }
     EXPECT_GT(records, 0u);
