@@ -1,0 +1,124 @@
+/*
+ * Copyright (c) 2026 ai-fabric authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#include "rdma-helper.h"
+
+#include "ns3/fabric-config-error.h"
+#include "ns3/fabric-net-device.h"
+#include "ns3/fabric-port-group.h"
+#include "ns3/fabric-switch.h"
+#include "ns3/log.h"
+#include "ns3/node.h"
+
+#include <algorithm>
+#include <set>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("RdmaHelper");
+
+RdmaHelper::RdmaHelper()
+{
+    m_engineFactory.SetTypeId("ns3::RdmaEngine");
+    m_qpFactory.SetTypeId("ns3::RdmaQueuePair");
+}
+
+void
+RdmaHelper::SetEngineAttribute(std::string name, const AttributeValue& value)
+{
+    m_engineFactory.Set(name, value);
+}
+
+void
+RdmaHelper::SetQueuePairAttribute(std::string name, const AttributeValue& value)
+{
+    m_qpFactory.Set(name, value);
+}
+
+Ptr<RdmaEngine>
+RdmaHelper::Install(Ptr<Node> node) const
+{
+    NS_LOG_FUNCTION(this << node);
+    if (Ptr<RdmaEngine> engine = node->GetObject<RdmaEngine>())
+    {
+        return engine;
+    }
+    const std::string where = "RdmaHelper::Install on node " + std::to_string(node->GetId());
+    if (node->GetObject<FabricSwitch>())
+    {
+        throw FabricConfigError(where, "the node is a switch; RDMA engines run on endpoints");
+    }
+    Ptr<RdmaEngine> engine = m_engineFactory.Create<RdmaEngine>();
+    std::set<FabricPortGroup*> groups;
+    for (uint32_t i = 0; i < node->GetNDevices(); ++i)
+    {
+        Ptr<FabricNetDevice> device = DynamicCast<FabricNetDevice>(node->GetDevice(i));
+        if (!device || device->GetSwitch())
+        {
+            continue;
+        }
+        if (Ptr<FabricPortGroup> group = device->GetGroup())
+        {
+            // A group's members act as one port: its first member stands for it.
+            if (!groups.insert(PeekPointer(group)).second)
+            {
+                continue;
+            }
+        }
+        engine->AddPort(device);
+    }
+    if (engine->GetNPorts() == 0)
+    {
+        throw FabricConfigError(where, "the node has no fabric port (FabricNetDevice)");
+    }
+    node->AggregateObject(engine);
+    return engine;
+}
+
+void
+RdmaHelper::Install(NodeContainer nodes) const
+{
+    for (auto it = nodes.Begin(); it != nodes.End(); ++it)
+    {
+        Install(*it);
+    }
+}
+
+std::pair<Ptr<RdmaQueuePair>, Ptr<RdmaQueuePair>>
+RdmaHelper::Connect(Ptr<Node> a, Ptr<Node> b) const
+{
+    NS_LOG_FUNCTION(this << a << b);
+    if (a == b)
+    {
+        throw FabricConfigError("RdmaHelper::Connect",
+                                "node " + std::to_string(a->GetId()) +
+                                    " cannot connect to itself (no loopback queue pairs)");
+    }
+    Ptr<RdmaEngine> engineA = Install(a);
+    Ptr<RdmaEngine> engineB = Install(b);
+    Ptr<FabricNetDevice> portA = engineA->GetPort(0);
+    Ptr<FabricNetDevice> portB = engineB->GetPort(0);
+    const uint16_t addressA = portA->GetLocalAddress();
+    const uint16_t addressB = portB->GetLocalAddress();
+    if (addressA == addressB)
+    {
+        throw FabricConfigError("RdmaHelper::Connect",
+                                portA->Describe() + " and " + portB->Describe() +
+                                    " have the same address (" + portA->DescribeAddress(addressA) +
+                                    "): address the fabric first (IbSubnetManager::Run)");
+    }
+    Ptr<RdmaQueuePair> qpA = m_qpFactory.Create<RdmaQueuePair>();
+    Ptr<RdmaQueuePair> qpB = m_qpFactory.Create<RdmaQueuePair>();
+    engineA->AddQueuePair(qpA, 0);
+    engineB->AddQueuePair(qpB, 0);
+    const uint32_t mtu = std::min<uint32_t>(portA->GetMtu(), portB->GetMtu());
+    qpA->Connect(addressB, qpB->GetQpn(), qpB->GetInitialPsn(), mtu);
+    qpB->Connect(addressA, qpA->GetQpn(), qpA->GetInitialPsn(), mtu);
+    return {qpA, qpB};
+}
+
+} // namespace ns3
