@@ -351,7 +351,7 @@ FabricNetDevice::Setup()
                                     " (its Mtu plus headers): credits would never suffice");
     }
     m_credits.Reset(m_numVls, peer->m_rxBuffer.GetCapacityBlocks());
-    m_fcpTxTime = m_bps.CalculateBytesTxTime(6);
+    m_fcpTxTime = m_bps.CalculateBytesTxTime(GetFlowControlPacketBytes());
     m_setupDone = true;
 }
 
@@ -413,7 +413,8 @@ FabricNetDevice::SetDataRate(DataRate rate)
     }
     m_bps = rate;
     m_lastTxBytes = 0; // forget the cached serialisation time
-    m_fcpTxTime = rate.GetBitRate() ? rate.CalculateBytesTxTime(6) : Time();
+    // Computed again in Setup(), once the subclass can say how long its credit returns are.
+    m_fcpTxTime = Time();
 }
 
 bool
@@ -896,6 +897,12 @@ FabricNetDevice::ReceiveFlowControl(Time arrival, uint8_t vl, uint64_t limit)
 void
 FabricNetDevice::RewriteVl(Ptr<Packet> packet, uint8_t vl)
 {
+}
+
+uint32_t
+FabricNetDevice::GetFlowControlPacketBytes() const
+{
+    return 6; // an InfiniBand flow-control packet (fact sheet §3)
 }
 
 uint32_t

@@ -387,6 +387,12 @@ class FabricNetDevice : public NetDevice
     virtual uint32_t GetWireBytes(Ptr<const Packet> packet) const;
 
     /**
+     * \return the wire bytes one credit return takes on the reverse link: 6 for an InfiniBand
+     * flow-control packet; 0 where credits ride in headers the link sends anyway
+     */
+    virtual uint32_t GetFlowControlPacketBytes() const;
+
+    /**
      * \brief Check the attributes; called once before the first packet. Throws
      * FabricConfigError on a bad value.
      */

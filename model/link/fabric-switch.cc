@@ -231,7 +231,8 @@ FabricSwitch::Ingress(uint16_t port, FabricFrame&& frame)
                                     " they arrived on");
     }
     frame.outPort = out;
-    frame.outVl = m_ports[out]->MapSlToVl(frame.sl);
+    frame.outVl = m_vlTransitions.empty() ? m_ports[out]->MapSlToVl(frame.sl)
+                                          : GetEgressVl(port, frame.vl, out, frame.sl);
     if (frame.outVl >= m_ports[out]->GetNumDataVls())
     {
         throw FabricConfigError(Describe(),
@@ -277,6 +278,36 @@ FabricSwitch::FindFrame(const std::deque<FabricFrame>& fifo, uint16_t port, uint
     return std::find_if(fifo.begin(), fifo.end(), [port, vl](const FabricFrame& f) {
         return f.outPort == port && f.outVl == vl;
     });
+}
+
+void
+FabricSwitch::SetVlTransition(uint16_t inPort, uint8_t inVl, uint16_t outPort, uint8_t outVl)
+{
+    const size_t n = m_ports.size();
+    if (inPort >= n || outPort >= n || inVl >= VL_SLOTS || outVl >= VL_SLOTS)
+    {
+        throw FabricConfigError(Describe(), "VL transition names a port or VL it does not have");
+    }
+    if (m_vlTransitions.size() != n * VL_SLOTS * n)
+    {
+        m_vlTransitions.assign(n * VL_SLOTS * n, 0xFF);
+    }
+    m_vlTransitions[(inPort * VL_SLOTS + inVl) * n + outPort] = outVl;
+}
+
+uint8_t
+FabricSwitch::GetEgressVl(uint16_t inPort, uint8_t inVl, uint16_t outPort, uint8_t sl) const
+{
+    const size_t n = m_ports.size();
+    if (m_vlTransitions.size() == n * VL_SLOTS * n)
+    {
+        const uint8_t vl = m_vlTransitions[(inPort * VL_SLOTS + inVl) * n + outPort];
+        if (vl != 0xFF)
+        {
+            return vl;
+        }
+    }
+    return m_ports[outPort]->MapSlToVl(sl);
 }
 
 void

@@ -124,6 +124,27 @@ class FabricSwitch : public Object
     /** \return true if the inputs are virtual output queues */
     bool HasVirtualOutputQueues() const;
 
+    /**
+     * \brief Override the egress VL of packets that arrive on one port and VL and leave by
+     * another (IBA keeps an SL-to-VL table per input/output port pair). Routers of rings and
+     * tori use it for datelines: a packet that has crossed the wrap-around link moves to a
+     * second VL, which breaks the cyclic channel dependency.
+     * \param inPort ingress port
+     * \param inVl ingress VL
+     * \param outPort egress port
+     * \param outVl the VL to use on the egress link
+     */
+    void SetVlTransition(uint16_t inPort, uint8_t inVl, uint16_t outPort, uint8_t outVl);
+
+    /**
+     * \param inPort ingress port
+     * \param inVl ingress VL
+     * \param outPort egress port
+     * \param sl the packet's service level
+     * \return the VL a packet takes on the egress link
+     */
+    uint8_t GetEgressVl(uint16_t inPort, uint8_t inVl, uint16_t outPort, uint8_t sl) const;
+
     /** \return the port-to-port latency */
     Time GetLatency() const;
 
@@ -222,7 +243,8 @@ class FabricSwitch : public Object
     std::vector<std::deque<FabricFrame>> m_inputs;  //!< input FIFOs, port * 16 + VL
     std::vector<std::deque<uint32_t>> m_requests;   //!< per egress port and VL: inputs
     std::vector<uint32_t> m_egressWaiting;          //!< per egress port: requests queued
-    std::vector<std::vector<uint16_t>> m_pending;   //!< VOQ: per input, packets per egress
+    std::vector<uint8_t> m_vlTransitions; //!< (in port, in VL, out port) -> out VL, 0xFF: none
+    std::vector<std::vector<uint16_t>> m_pending; //!< VOQ: per input, packets per egress
 };
 
 } // namespace ns3

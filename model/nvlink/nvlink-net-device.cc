@@ -123,6 +123,14 @@ NvlinkNetDevice::GetWireBytes(Ptr<const Packet> packet) const
 }
 
 uint32_t
+NvlinkNetDevice::GetFlowControlPacketBytes() const
+{
+    // NVLink returns credits in the header flits it sends anyway (the format is not public;
+    // a separate packet per transfer unit would make the cost depend on the unit size).
+    return 0;
+}
+
+uint32_t
 NvlinkNetDevice::GetMaxPacketBytes() const
 {
     return GetWireBytesForData(GetMtu());

@@ -76,6 +76,7 @@ class NvlinkNetDevice : public FabricNetDevice
     void CheckConfiguration() override;
     uint32_t GetMaxPacketBytes() const override;
     uint32_t GetWireBytes(Ptr<const Packet> packet) const override;
+    uint32_t GetFlowControlPacketBytes() const override;
 
   private:
     uint32_t m_maxPayload;  //!< data bytes per NVLink packet
