@@ -25,6 +25,7 @@
 #include <cmath>
 #include <deque>
 #include <limits>
+#include <map>
 
 namespace ns3
 {
@@ -768,9 +769,230 @@ Builder::BuildDimensions()
 void
 Builder::BuildExplicit()
 {
-    throw TopologyError(m_d.links.front().where,
-                        "links",
-                        "explicit links are read and checked but not built yet");
+    // Switches by name.
+    std::map<std::string, Ptr<FabricSwitch>> switches;
+    std::vector<Ptr<FabricSwitch>> order;
+    for (const auto& spec : m_d.switches)
+    {
+        Ptr<Node> node = CreateObject<Node>();
+        Ptr<FabricSwitch> sw;
+        if (spec.type == FabricLinkType::NVLINK)
+        {
+            sw = CreateObject<NvSwitch>();
+        }
+        else
+        {
+            sw = CreateObject<IbSwitch>();
+        }
+        sw->SetLatency(spec.latency);
+        node->AggregateObject(sw);
+        m_topo->AddSwitch(node, spec.name);
+        switches[spec.name] = sw;
+        order.push_back(sw);
+    }
+    // The server of each "hca:NODE/PORT" is found through the ranks' servers.
+    auto rankOfHca = [&](const std::string& ref, const LinkSpec& link, const std::string& field) {
+        const auto slash = ref.find('/');
+        uint32_t server = 0;
+        uint32_t port = 0;
+        try
+        {
+            server = static_cast<uint32_t>(std::stoul(ref.substr(0, slash)));
+            port = static_cast<uint32_t>(std::stoul(ref.substr(slash + 1)));
+        }
+        catch (const std::exception&)
+        {
+            throw TopologyError(link.where, field, "\"hca:" + ref + "\" is not hca:NODE/PORT");
+        }
+        for (uint32_t r = 0; r < m_topo->GetNRanks(); ++r)
+        {
+            if (m_topo->GetServer(r) == server)
+            {
+                if (r + port >= m_topo->GetNRanks() || m_topo->GetServer(r + port) != server)
+                {
+                    break;
+                }
+                return r + port;
+            }
+        }
+        throw TopologyError(link.where,
+                            field,
+                            "server " + std::to_string(server) + " has no HCA " +
+                                std::to_string(port));
+    };
+    NvlinkHelper nv;
+    IbHelper ib;
+    // A port on an end: a switch port, or a new port on a GPU (joining its NVLink group, or
+    // becoming its HCA).
+    std::map<uint32_t, Ptr<FabricPortGroup>> groups;
+    auto install = [&](const LinkSpec& link) {
+        Ptr<Node> nodes[2];
+        int64_t ranks[2] = {-1, -1};
+        const std::string* ends[2] = {&link.a, &link.b};
+        for (int k = 0; k < 2; ++k)
+        {
+            const std::string field = std::string("links.") + (k == 0 ? "a" : "b");
+            const auto colon = ends[k]->find(':');
+            const std::string type = ends[k]->substr(0, colon);
+            const std::string ref = ends[k]->substr(colon + 1);
+            if (type == "switch")
+            {
+                nodes[k] = switches.at(ref)->GetObject<Node>();
+                continue;
+            }
+            ranks[k] = type == "gpu" ? static_cast<int64_t>(std::stoul(ref))
+                                     : static_cast<int64_t>(rankOfHca(ref, link, field));
+            nodes[k] = m_topo->GetGpuNode(static_cast<uint32_t>(ranks[k]));
+            if (link.type == FabricLinkType::INFINIBAND && m_topo->GetHcaPort(ranks[k]))
+            {
+                throw TopologyError(link.where,
+                                    field,
+                                    "GPU " + std::to_string(ranks[k]) + " already has an HCA");
+            }
+        }
+        NetDeviceContainer devices;
+        if (link.type == FabricLinkType::NVLINK)
+        {
+            nv.SetChannelAttribute("Delay", TimeValue(link.delay));
+            devices = nv.Install(nodes[0], nodes[1]);
+        }
+        else
+        {
+            ib.SetChannelAttribute("Delay", TimeValue(link.delay));
+            devices = ib.Install(nodes[0], nodes[1]);
+        }
+        for (int k = 0; k < 2; ++k)
+        {
+            auto port = DynamicCast<FabricNetDevice>(devices.Get(k));
+            port->SetDataRate(link.rate);
+            if (ranks[k] < 0)
+            {
+                continue;
+            }
+            const auto rank = static_cast<uint32_t>(ranks[k]);
+            if (link.type == FabricLinkType::INFINIBAND)
+            {
+                DynamicCast<IbNetDevice>(port)->SetLid(static_cast<uint16_t>(rank + 1));
+                m_topo->SetHcaPort(rank, port);
+                continue;
+            }
+            DynamicCast<NvlinkNetDevice>(port)->SetGpuId(m_topo->GetGpuId(rank));
+            Ptr<FabricNetDevice> scaleUp = m_topo->GetScaleUpPort(rank);
+            Ptr<FabricPortGroup> group = scaleUp ? scaleUp->GetGroup() : nullptr;
+            if (!group)
+            {
+                group = CreateObject<FabricPortGroup>();
+                if (scaleUp)
+                {
+                    group->AddPort(scaleUp);
+                }
+            }
+            group->AddPort(port);
+            if (!scaleUp)
+            {
+                m_topo->SetScaleUpPort(rank, port);
+            }
+        }
+        m_topo->AddLink(DynamicCast<FabricNetDevice>(devices.Get(0)),
+                        DynamicCast<FabricNetDevice>(devices.Get(1)),
+                        link.type == FabricLinkType::NVLINK ? "explicit nvlink" : "explicit ib");
+    };
+    for (const auto& link : m_d.links)
+    {
+        for (uint32_t k = 0; k < link.count; ++k)
+        {
+            install(link);
+        }
+    }
+    // Shortest-path routes on the explicit switches, from every endpoint attached to them.
+    // NVSwitches spray over all equally short next hops; IB switches take the least loaded one,
+    // as OpenSM's minhop does.
+    std::map<const FabricSwitch*, size_t> index;
+    for (size_t i = 0; i < order.size(); ++i)
+    {
+        index[PeekPointer(order[i])] = i;
+    }
+    std::vector<std::vector<uint32_t>> load(order.size());
+    for (size_t i = 0; i < order.size(); ++i)
+    {
+        load[i].assign(order[i]->GetNPorts(), 0);
+    }
+    auto peerOf = [](Ptr<FabricNetDevice> port) {
+        return DynamicCast<FabricChannel>(port->GetChannel())->GetPeer(port);
+    };
+    for (size_t s = 0; s < order.size(); ++s)
+    {
+        for (uint16_t p = 0; p < order[s]->GetNPorts(); ++p)
+        {
+            Ptr<FabricNetDevice> endpoint = peerOf(order[s]->GetPort(p));
+            if (endpoint->GetSwitch())
+            {
+                continue;
+            }
+            const uint16_t address = endpoint->GetLocalAddress();
+            if (!order[s]->GetRoutes(address).empty())
+            {
+                if (order[s]->GetObject<NvSwitch>())
+                {
+                    order[s]->AddRoute(address, p); // parallel links to one GPU: spray
+                }
+                continue;
+            }
+            order[s]->SetRoute(address, p);
+            // Breadth-first outward from this switch over switch-to-switch links.
+            std::vector<uint32_t> dist(order.size(), UINT32_MAX);
+            std::deque<size_t> queue{s};
+            dist[s] = 0;
+            while (!queue.empty())
+            {
+                const size_t at = queue.front();
+                queue.pop_front();
+                for (uint16_t q = 0; q < order[at]->GetNPorts(); ++q)
+                {
+                    Ptr<FabricNetDevice> peer = peerOf(order[at]->GetPort(q));
+                    auto it = peer->GetSwitch() ? index.find(PeekPointer(peer->GetSwitch()))
+                                                : index.end();
+                    if (it != index.end() && dist[it->second] == UINT32_MAX)
+                    {
+                        dist[it->second] = dist[at] + 1;
+                        queue.push_back(it->second);
+                    }
+                }
+            }
+            for (size_t t = 0; t < order.size(); ++t)
+            {
+                if (t == s || dist[t] == UINT32_MAX || !order[t]->GetRoutes(address).empty())
+                {
+                    continue;
+                }
+                const bool spray = order[t]->GetObject<NvSwitch>() != nullptr;
+                uint16_t best = FabricSwitch::NO_ROUTE;
+                for (uint16_t q = 0; q < order[t]->GetNPorts(); ++q)
+                {
+                    Ptr<FabricNetDevice> peer = peerOf(order[t]->GetPort(q));
+                    auto it = peer->GetSwitch() ? index.find(PeekPointer(peer->GetSwitch()))
+                                                : index.end();
+                    if (it == index.end() || dist[it->second] + 1 != dist[t])
+                    {
+                        continue;
+                    }
+                    if (spray)
+                    {
+                        order[t]->AddRoute(address, q);
+                    }
+                    else if (best == FabricSwitch::NO_ROUTE || load[t][q] < load[t][best])
+                    {
+                        best = q;
+                    }
+                }
+                if (!spray && best != FabricSwitch::NO_ROUTE)
+                {
+                    order[t]->SetRoute(address, best);
+                    load[t][best]++;
+                }
+            }
+        }
+    }
 }
 
 } // namespace

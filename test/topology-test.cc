@@ -299,3 +299,65 @@ TEST_F(TopologyTest, TrafficCrossesTheBuiltFabrics)
         EXPECT_EQ(sinks[r]->GetTotalPayloadBytes(), 256u * 1024) << "GPU " << r;
     }
 }
+
+TEST_F(TopologyTest, ExplicitSwitchesAndLinks)
+{
+    // Four single-GPU hosts, two IB switches in a line, and an NVSwitch joining hosts 2 and 3.
+    TopologyHelper helper;
+    NodeKindSpec host;
+    host.name = "host";
+    host.gpus = 1;
+    host.hcas = 0;
+    helper.AddNodeKind(host);
+    helper.AddNodes("host", 4);
+    SwitchSpec s0;
+    s0.name = "s0";
+    SwitchSpec s1;
+    s1.name = "s1";
+    SwitchSpec nv;
+    nv.name = "nv";
+    nv.type = FabricLinkType::NVLINK;
+    nv.latency = NanoSeconds(100);
+    helper.AddSwitch(s0);
+    helper.AddSwitch(s1);
+    helper.AddSwitch(nv);
+    auto link = [&helper](const std::string& a,
+                          const std::string& b,
+                          FabricLinkType type,
+                          uint32_t count = 1) {
+        LinkSpec l;
+        l.a = a;
+        l.b = b;
+        l.type = type;
+        l.rate = DataRate(type == FabricLinkType::NVLINK ? "200Gb/s" : "400Gb/s");
+        l.count = count;
+        helper.AddLink(l);
+    };
+    link("gpu:0", "switch:s0", FabricLinkType::INFINIBAND);
+    link("gpu:1", "switch:s0", FabricLinkType::INFINIBAND);
+    link("switch:s0", "switch:s1", FabricLinkType::INFINIBAND, 2);
+    link("gpu:2", "switch:s1", FabricLinkType::INFINIBAND);
+    link("hca:3/0", "switch:s1", FabricLinkType::INFINIBAND);
+    link("gpu:2", "switch:nv", FabricLinkType::NVLINK, 3);
+    link("gpu:3", "switch:nv", FabricLinkType::NVLINK, 3);
+    Ptr<FabricTopology> topo = helper.Build();
+    EXPECT_EQ(topo->CountLinks().at("explicit ib"), 6u);
+    EXPECT_EQ(topo->CountLinks().at("explicit nvlink"), 6u);
+    EXPECT_EQ(topo->GetPath(0, 2), (std::vector<std::string>{"s0.gpu0", "s0", "s1", "s2.gpu0"}));
+    EXPECT_EQ(topo->GetPath(0, 1).size(), 3u);
+    // Hosts 2 and 3 are different servers: IB, not their NVLink.
+    EXPECT_EQ(topo->GetPath(2, 3), (std::vector<std::string>{"s2.gpu0", "s1", "s3.gpu0"}));
+    EXPECT_EQ(topo->GetScaleUpPort(2)->GetGroup()->GetNPorts(), 3u);
+    EXPECT_EQ(topo->FindDeadlockCycle(), "");
+
+    // Traffic from host 0 to host 3 crosses both IB switches.
+    Ptr<FabricTrafficSink> sink = CreateObject<FabricTrafficSink>();
+    topo->GetGpuNode(3)->AddApplication(sink);
+    Ptr<FabricTrafficGenerator> gen = CreateObject<FabricTrafficGenerator>();
+    gen->SetDevice(topo->GetHcaPort(0));
+    gen->SetAttribute("DestinationLid", UintegerValue(topo->GetHcaPort(3)->GetLocalAddress()));
+    gen->SetAttribute("MessageSize", UintegerValue(100000));
+    topo->GetGpuNode(0)->AddApplication(gen);
+    Simulator::Run();
+    EXPECT_EQ(sink->GetTotalPayloadBytes(), 100000u);
+}
