@@ -185,6 +185,17 @@ class Builder
   private:
     void BuildServers();
     void BuildFatTree();
+    /// Leaves on new nodes, every HCA cabled to its leaf and given its LID.
+    void CableLeaves(const std::vector<std::vector<uint32_t>>& leafHcas,
+                     IbHelper& ib,
+                     NodeContainer& leafNodes,
+                     std::vector<uint32_t>& hcaLeaf,
+                     std::vector<uint16_t>& hcaLeafPort);
+    /// Aggregation switches in pods above the leaves, and a core layer above them.
+    void BuildThreeLevels(const std::vector<std::vector<uint32_t>>& leafHcas,
+                          const std::vector<uint32_t>& up);
+    /// The fat-tree's closed-form bisection: half the HCAs across the cut, oversubscribed.
+    void SetFatTreeBisection();
     void BuildDimensions();
     void BuildExplicit();
 
@@ -258,12 +269,6 @@ void
 Builder::BuildFatTree()
 {
     const FatTreeSpec& ft = m_d.fatTree;
-    if (ft.levels != 2)
-    {
-        throw TopologyError(ft.where,
-                            "fat-tree.levels",
-                            "3-level fat-trees are not built yet; use 2 levels and a larger radix");
-    }
     const uint32_t down = static_cast<uint32_t>(
         std::floor(ft.radix * ft.oversubscription / (ft.oversubscription + 1.0)));
     if (down == 0 || down >= ft.radix)
@@ -325,6 +330,11 @@ Builder::BuildFatTree()
         totalUp += up[l];
         minUp = std::min(minUp, up[l]);
     }
+    if (ft.levels == 3 && leaves > 1)
+    {
+        BuildThreeLevels(leafHcas, up);
+        return;
+    }
     const auto spines =
         leaves == 1 ? 0u : static_cast<uint32_t>((totalUp + ft.radix - 1) / ft.radix);
     if (leaves > 1 && spines > minUp)
@@ -334,50 +344,22 @@ Builder::BuildFatTree()
                             "a 2-level fat-tree of radix " + std::to_string(ft.radix) +
                                 " cannot join " + std::to_string(leaves) +
                                 " leaves: each leaf would not reach every spine (at most " +
-                                std::to_string(ft.radix) + " leaves); raise the radix");
+                                std::to_string(ft.radix) +
+                                " leaves); raise the radix or use 3 levels");
     }
 
     IbHelper ib;
-    ib.SetDeviceAttribute("LinkSpeed", StringValue(ft.speed));
-    ib.SetDeviceAttribute("LinkWidth", UintegerValue(ft.width));
-    ib.SetChannelAttribute("Delay", TimeValue(ft.linkDelay));
-    ib.SetSwitchAttribute("PortToPortLatency", TimeValue(ft.switchLatency));
     NodeContainer leafNodes;
-    leafNodes.Create(leaves);
+    std::vector<uint32_t> hcaLeaf;
+    std::vector<uint16_t> hcaLeafPort;
+    CableLeaves(leafHcas, ib, leafNodes, hcaLeaf, hcaLeafPort);
     NodeContainer spineNodes;
     spineNodes.Create(spines);
-    ib.InstallSwitch(leafNodes);
     ib.InstallSwitch(spineNodes);
-    for (uint32_t l = 0; l < leaves; ++l)
-    {
-        m_topo->AddSwitch(leafNodes.Get(l), "leaf" + std::to_string(l));
-    }
     for (uint32_t s = 0; s < spines; ++s)
     {
         m_topo->AddSwitch(spineNodes.Get(s), "spine" + std::to_string(s));
     }
-    // HCA cables run at the HCA's own speed.
-    std::vector<uint32_t> hcaLeaf(m_hcas.size());
-    std::vector<uint16_t> hcaLeafPort(m_hcas.size());
-    for (uint32_t l = 0; l < leaves; ++l)
-    {
-        for (uint32_t i : leafHcas[l])
-        {
-            const Hca& h = m_hcas[i];
-            ib.SetDeviceAttribute("LinkSpeed", StringValue(h.speed));
-            ib.SetDeviceAttribute("LinkWidth", UintegerValue(h.width));
-            NetDeviceContainer link = ib.Install(m_topo->GetGpuNode(h.rank), leafNodes.Get(l));
-            auto hca = DynamicCast<IbNetDevice>(link.Get(0));
-            auto leafPort = DynamicCast<IbNetDevice>(link.Get(1));
-            hca->SetLid(static_cast<uint16_t>(h.rank + 1));
-            m_topo->SetHcaPort(h.rank, hca);
-            m_topo->AddLink(hca, leafPort, "hca-leaf");
-            hcaLeaf[i] = l;
-            hcaLeafPort[i] = leafPort->GetSwitchPort();
-        }
-    }
-    ib.SetDeviceAttribute("LinkSpeed", StringValue(ft.speed));
-    ib.SetDeviceAttribute("LinkWidth", UintegerValue(ft.width));
     // Leaf uplink j goes to spine j mod S: every leaf reaches every spine.
     std::vector<std::vector<uint16_t>> leafUp(leaves);                 // leaf -> ports
     std::vector<std::vector<std::vector<uint16_t>>> spineDown(spines); // spine -> leaf -> ports
@@ -436,13 +418,183 @@ Builder::BuildFatTree()
                 ports[(i / std::max<size_t>(1, leafUp[hcaLeaf[i]].size())) % ports.size()]);
         }
     }
+    SetFatTreeBisection();
+}
+
+void
+Builder::SetFatTreeBisection()
+{
     // Closed form: half the HCAs send across the cut, limited by the oversubscription.
     double hcaRate = 0;
     for (const auto& h : m_hcas)
     {
         hcaRate += IbLinkDataRate(SpeedNamed(h.speed), h.width).GetBitRate();
     }
-    m_bisection = hcaRate / 2.0 / ft.oversubscription;
+    m_bisection = hcaRate / 2.0 / m_d.fatTree.oversubscription;
+}
+
+void
+Builder::CableLeaves(const std::vector<std::vector<uint32_t>>& leafHcas,
+                     IbHelper& ib,
+                     NodeContainer& leafNodes,
+                     std::vector<uint32_t>& hcaLeaf,
+                     std::vector<uint16_t>& hcaLeafPort)
+{
+    const FatTreeSpec& ft = m_d.fatTree;
+    const auto leaves = static_cast<uint32_t>(leafHcas.size());
+    ib.SetChannelAttribute("Delay", TimeValue(ft.linkDelay));
+    ib.SetSwitchAttribute("PortToPortLatency", TimeValue(ft.switchLatency));
+    leafNodes.Create(leaves);
+    ib.InstallSwitch(leafNodes);
+    for (uint32_t l = 0; l < leaves; ++l)
+    {
+        m_topo->AddSwitch(leafNodes.Get(l), "leaf" + std::to_string(l));
+    }
+    hcaLeaf.assign(m_hcas.size(), 0);
+    hcaLeafPort.assign(m_hcas.size(), 0);
+    // HCA cables run at the HCA's own speed.
+    for (uint32_t l = 0; l < leaves; ++l)
+    {
+        for (uint32_t i : leafHcas[l])
+        {
+            const Hca& h = m_hcas[i];
+            ib.SetDeviceAttribute("LinkSpeed", StringValue(h.speed));
+            ib.SetDeviceAttribute("LinkWidth", UintegerValue(h.width));
+            NetDeviceContainer link = ib.Install(m_topo->GetGpuNode(h.rank), leafNodes.Get(l));
+            auto hca = DynamicCast<IbNetDevice>(link.Get(0));
+            auto leafPort = DynamicCast<IbNetDevice>(link.Get(1));
+            hca->SetLid(static_cast<uint16_t>(h.rank + 1));
+            m_topo->SetHcaPort(h.rank, hca);
+            m_topo->AddLink(hca, leafPort, "hca-leaf");
+            hcaLeaf[i] = l;
+            hcaLeafPort[i] = leafPort->GetSwitchPort();
+        }
+    }
+    ib.SetDeviceAttribute("LinkSpeed", StringValue(ft.speed));
+    ib.SetDeviceAttribute("LinkWidth", UintegerValue(ft.width));
+}
+
+void
+Builder::BuildThreeLevels(const std::vector<std::vector<uint32_t>>& leafHcas,
+                          const std::vector<uint32_t>& up)
+{
+    // A folded Clos in pods: the leaves of a pod each link once to every aggregation switch of
+    // the pod (as many as a leaf has uplinks); aggregation switch j of every pod links to the
+    // cores of plane j, one link per core, and every core has one link to each pod.
+    const FatTreeSpec& ft = m_d.fatTree;
+    const auto leaves = static_cast<uint32_t>(leafHcas.size());
+    const uint32_t half = ft.radix / 2;
+    const uint32_t perPod = std::min(leaves, half); // leaves per pod: an aggregation's down side
+    const uint32_t pods = (leaves + perPod - 1) / perPod;
+    const uint32_t aggs = *std::max_element(up.begin(), up.end()); // per pod
+    if (pods > ft.radix)
+    {
+        throw TopologyError(ft.where,
+                            "fat-tree.radix",
+                            "a 3-level fat-tree of radix " + std::to_string(ft.radix) +
+                                " holds at most " + std::to_string(ft.radix) + " pods of " +
+                                std::to_string(half) + " leaves; " + std::to_string(leaves) +
+                                " leaves need " + std::to_string(pods));
+    }
+    if (aggs > half)
+    {
+        throw TopologyError(ft.where,
+                            "fat-tree.radix",
+                            "leaves with " + std::to_string(aggs) +
+                                " uplinks need that many aggregation switches per pod, more than "
+                                "an aggregation switch of radix " +
+                                std::to_string(ft.radix) + " can pair with (" +
+                                std::to_string(half) + ")");
+    }
+    IbHelper ib;
+    NodeContainer leafNodes;
+    std::vector<uint32_t> hcaLeaf;
+    std::vector<uint16_t> hcaLeafPort;
+    CableLeaves(leafHcas, ib, leafNodes, hcaLeaf, hcaLeafPort);
+    NodeContainer aggNodes;
+    aggNodes.Create(pods * aggs);
+    NodeContainer coreNodes;
+    coreNodes.Create(aggs * perPod); // plane j holds perPod cores
+    ib.InstallSwitch(aggNodes);
+    ib.InstallSwitch(coreNodes);
+    for (uint32_t a = 0; a < aggNodes.GetN(); ++a)
+    {
+        m_topo->AddSwitch(aggNodes.Get(a),
+                          "agg" + std::to_string(a / aggs) + "." + std::to_string(a % aggs));
+    }
+    for (uint32_t c = 0; c < coreNodes.GetN(); ++c)
+    {
+        m_topo->AddSwitch(coreNodes.Get(c),
+                          "core" + std::to_string(c / perPod) + "." + std::to_string(c % perPod));
+    }
+    auto swOf = [](NodeContainer& nodes, uint32_t i) {
+        return nodes.Get(i)->GetObject<FabricSwitch>();
+    };
+    // leafUp[l][j]: leaf l's port to aggregation j of its pod; aggDown[a][k]: aggregation a's
+    // port to the k-th leaf of its pod; aggUp[a][c]: to core c of its plane; coreDown[c][p].
+    std::vector<std::vector<uint16_t>> leafUp(leaves);
+    std::vector<std::vector<uint16_t>> aggDown(aggNodes.GetN(), std::vector<uint16_t>(perPod));
+    std::vector<std::vector<uint16_t>> aggUp(aggNodes.GetN());
+    std::vector<std::vector<uint16_t>> coreDown(coreNodes.GetN(), std::vector<uint16_t>(pods));
+    for (uint32_t l = 0; l < leaves; ++l)
+    {
+        const uint32_t pod = l / perPod;
+        for (uint32_t j = 0; j < up[l]; ++j)
+        {
+            NetDeviceContainer link = ib.Install(leafNodes.Get(l), aggNodes.Get(pod * aggs + j));
+            auto a = DynamicCast<IbNetDevice>(link.Get(0));
+            auto b = DynamicCast<IbNetDevice>(link.Get(1));
+            leafUp[l].push_back(a->GetSwitchPort());
+            aggDown[pod * aggs + j][l % perPod] = b->GetSwitchPort();
+            m_topo->AddLink(a, b, "leaf-agg");
+        }
+    }
+    for (uint32_t pod = 0; pod < pods; ++pod)
+    {
+        for (uint32_t j = 0; j < aggs; ++j)
+        {
+            for (uint32_t c = 0; c < perPod; ++c)
+            {
+                const uint32_t agg = pod * aggs + j;
+                const uint32_t core = j * perPod + c;
+                NetDeviceContainer link = ib.Install(aggNodes.Get(agg), coreNodes.Get(core));
+                auto a = DynamicCast<IbNetDevice>(link.Get(0));
+                auto b = DynamicCast<IbNetDevice>(link.Get(1));
+                aggUp[agg].push_back(a->GetSwitchPort());
+                coreDown[core][pod] = b->GetSwitchPort();
+                m_topo->AddLink(a, b, "agg-core");
+            }
+        }
+    }
+    // Up/down routes, destinations spread over the up ports by their index.
+    for (uint32_t i = 0; i < m_hcas.size(); ++i)
+    {
+        const auto lid = static_cast<uint16_t>(m_hcas[i].rank + 1);
+        const uint32_t leaf = hcaLeaf[i];
+        const uint32_t pod = leaf / perPod;
+        for (uint32_t l = 0; l < leaves; ++l)
+        {
+            swOf(leafNodes, l)
+                ->SetRoute(lid, l == leaf ? hcaLeafPort[i] : leafUp[l][i % leafUp[l].size()]);
+        }
+        for (uint32_t a = 0; a < aggNodes.GetN(); ++a)
+        {
+            const bool below = a / aggs == pod && !aggDown[a].empty();
+            if (below && up[leaf] > a % aggs)
+            {
+                swOf(aggNodes, a)->SetRoute(lid, aggDown[a][leaf % perPod]);
+            }
+            else if (a / aggs != pod)
+            {
+                swOf(aggNodes, a)->SetRoute(lid, aggUp[a][(i / aggs) % aggUp[a].size()]);
+            }
+        }
+        for (uint32_t c = 0; c < coreNodes.GetN(); ++c)
+        {
+            swOf(coreNodes, c)->SetRoute(lid, coreDown[c][pod]);
+        }
+    }
+    SetFatTreeBisection();
 }
 
 void

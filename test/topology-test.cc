@@ -361,3 +361,43 @@ TEST_F(TopologyTest, ExplicitSwitchesAndLinks)
     Simulator::Run();
     EXPECT_EQ(sink->GetTotalPayloadBytes(), 100000u);
 }
+
+TEST_F(TopologyTest, ThreeLevelFatTreeWhereTwoLevelsCannotReach)
+{
+    // 64 single-HCA hosts on radix-8 switches: 16 leaves of 4 hosts, too many for 2 levels.
+    TopologyHelper helper;
+    NodeKindSpec host;
+    host.name = "host";
+    host.gpus = 1;
+    host.hcas = 1;
+    helper.AddNodeKind(host);
+    helper.AddNodes("host", 64);
+    FatTreeSpec ft = NdrFatTree(1.0, false);
+    ft.radix = 8;
+    helper.SetFatTree(ft);
+    try
+    {
+        helper.Build();
+        FAIL() << "16 leaves of radix 8 cannot all reach every spine";
+    }
+    catch (const TopologyError& e)
+    {
+        EXPECT_EQ(e.GetField(), "fat-tree.radix");
+        EXPECT_NE(std::string(e.what()).find("3 levels"), std::string::npos) << e.what();
+    }
+    Simulator::Destroy();
+    ft.levels = 3;
+    helper.SetFatTree(ft);
+    Ptr<FabricTopology> topo = helper.Build();
+    const auto links = topo->CountLinks();
+    EXPECT_EQ(links.at("hca-leaf"), 64u);
+    EXPECT_EQ(links.at("leaf-agg"), 16u * 4); // 4 pods x 4 leaves x 4 aggregation switches
+    EXPECT_EQ(links.at("agg-core"), 16u * 4); // 16 aggregation switches x 4 cores each
+    EXPECT_EQ(topo->GetSwitchNodes().GetN(), 16u + 16 + 16);
+    EXPECT_EQ(topo->GetBisectionBandwidth().GetBitRate(), 32ULL * 400000000000ULL);
+    ExpectAllPairsRouted(topo);
+    EXPECT_EQ(topo->GetPath(0, 1).size(), 3u);  // same leaf
+    EXPECT_EQ(topo->GetPath(0, 4).size(), 5u);  // same pod: up to an aggregation switch
+    EXPECT_EQ(topo->GetPath(0, 63).size(), 7u); // other pod: up to a core
+    EXPECT_EQ(topo->FindDeadlockCycle(), "");
+}
