@@ -430,6 +430,7 @@ RdmaQueuePair::SendNext()
         wqe.started = true;
         m_firstPacketTrace(m_txSeq, now - wqe.posted);
     }
+    const bool wasIdle = m_sentPsnEnd == m_unaPsn; // nothing unacknowledged before this one
     if (m_txPsn < m_sentPsnEnd)
     {
         ++m_packetsRetransmitted;
@@ -451,10 +452,9 @@ RdmaQueuePair::SendNext()
         m_nextSendAt =
             std::max(now, m_nextSendAt) + m_rateLimit.CalculateBytesTxTime(packet->GetSize());
     }
-    if (!m_timerArmed && m_timeout.IsStrictlyPositive())
+    if (wasIdle)
     {
-        m_timerArmed = true;
-        m_timer = Simulator::Schedule(m_timeout, &RdmaQueuePair::Timeout, this);
+        RestartTimer(); // the first packet outstanding starts the timer
     }
     // Last: SendTo() may start the port at once, whose TxSpace callback re-enters the engine.
     if (!m_device->SendTo(packet, m_remoteAddress, m_sl, RdmaEngine::PROTOCOL_NUMBER))
@@ -687,7 +687,7 @@ RdmaQueuePair::Acknowledge(uint64_t una)
         m_txSeq = m_sqBase + done;
         m_txBytePos = m_unaBytePos;
     }
-    RestartTimer();
+    RestartTimer(); // progress: the timer counts from now
     const Time now = Simulator::Now();
     for (size_t i = 0; i < done; ++i)
     {
@@ -731,10 +731,16 @@ RdmaQueuePair::GoBackN()
 void
 RdmaQueuePair::RestartTimer()
 {
-    m_timer.Cancel();
-    m_timerArmed = m_timeout.IsStrictlyPositive() && m_sentPsnEnd > m_unaPsn;
-    if (m_timerArmed)
+    if (!m_timeout.IsStrictlyPositive() || m_sentPsnEnd == m_unaPsn)
     {
+        return; // nothing unacknowledged: a pending timer event will find that and stop
+    }
+    // Lazy: the deadline moves, the event stays; when it fires early it re-arms itself. One
+    // event per QP at most, instead of a cancelled event per ACK left in the scheduler.
+    m_timerDeadline = Simulator::Now() + m_timeout;
+    if (!m_timerArmed)
+    {
+        m_timerArmed = true;
         m_timer = Simulator::Schedule(m_timeout, &RdmaQueuePair::Timeout, this);
     }
 }
@@ -746,11 +752,20 @@ RdmaQueuePair::Timeout()
     m_timerArmed = false;
     if (m_sentPsnEnd == m_unaPsn)
     {
+        return; // everything was acknowledged meanwhile
+    }
+    const Time now = Simulator::Now();
+    if (now < m_timerDeadline)
+    {
+        // An ACK made progress since the event was scheduled: wait until the new deadline.
+        m_timerArmed = true;
+        m_timer = Simulator::Schedule(m_timerDeadline - now, &RdmaQueuePair::Timeout, this);
         return;
     }
     NS_LOG_LOGIC(Describe() << " retransmit timeout: going back to PSN " << (m_unaPsn & PSN_MASK));
     ++m_timeouts;
     GoBackN();
+    RestartTimer();
     if (m_engine)
     {
         m_engine->NotifyReady(this);

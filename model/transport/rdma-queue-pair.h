@@ -364,7 +364,7 @@ class RdmaQueuePair : public Object
     /** \brief The retransmit timer expired. */
     void Timeout();
 
-    /** \brief (Re)start the retransmit timer if packets are unacknowledged, else stop it. */
+    /** \brief Restart the retransmit timer from now if packets are unacknowledged. */
     void RestartTimer();
 
     /** \brief The rate limit lets the QP send again. */
@@ -431,8 +431,9 @@ class RdmaQueuePair : public Object
     bool m_ackReqNext{false};           //!< ask for an ACK on the next packet
     Time m_nextSendAt;                  //!< rate limit: earliest next packet
     EventId m_paceEvent;                //!< rate limit wake-up
-    EventId m_timer;                    //!< retransmit timer
+    EventId m_timer;                    //!< retransmit timer event (lazy: see m_timerDeadline)
     bool m_timerArmed{false};           //!< m_timer is scheduled (cheaper than IsRunning())
+    Time m_timerDeadline;               //!< when the timer expires; ACKs move it, not the event
     RdmaTransportHeader m_txHeader;     //!< reused for every data packet
     uint64_t m_completedMessages{0};    //!< messages acknowledged
     uint64_t m_completedBytes{0};       //!< their bytes
