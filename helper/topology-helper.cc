@@ -659,17 +659,18 @@ Builder::BuildDimensions()
         router[r]->SetLatency(Time());
         routers.Get(r)->AggregateObject(router[r]);
         m_topo->AddSwitch(routers.Get(r), "router" + std::to_string(r));
-        // The GPU-router connection is on-chip: fast enough never to be the bottleneck.
+        // The GPU-router connection is on-chip: fast enough never to be the bottleneck, and
+        // as short as the clock allows (one step of its resolution).
         NetDeviceContainer link;
         if (tech == FabricLinkType::NVLINK)
         {
-            nv.SetChannelAttribute("Delay", TimeValue(PicoSeconds(1)));
+            nv.SetChannelAttribute("Delay", TimeValue(Time::From(1)));
             link = nv.Install(gpus.Get(r), routers.Get(r));
             DynamicCast<NvlinkNetDevice>(link.Get(0))->SetGpuId(static_cast<uint16_t>(r + 1));
         }
         else
         {
-            ib.SetChannelAttribute("Delay", TimeValue(PicoSeconds(1)));
+            ib.SetChannelAttribute("Delay", TimeValue(Time::From(1)));
             link = ib.Install(gpus.Get(r), routers.Get(r));
             DynamicCast<IbNetDevice>(link.Get(0))->SetLid(static_cast<uint16_t>(r + 1));
         }

@@ -401,3 +401,30 @@ TEST_F(TopologyTest, ThreeLevelFatTreeWhereTwoLevelsCannotReach)
     EXPECT_EQ(topo->GetPath(0, 63).size(), 7u); // other pod: up to a core
     EXPECT_EQ(topo->FindDeadlockCycle(), "");
 }
+
+TEST_F(TopologyTest, ShippedTopologiesBuildRoutedAndDeadlockFree)
+{
+    const std::string dir = std::string(AIFABRIC_TEST_DATA_DIR) + "/../../examples/topologies/";
+    const std::vector<std::pair<std::string, uint32_t>> files = {
+        {"dgx-h100-node.yaml", 8},
+        {"dgx-h100-4node-ndr-railopt.yaml", 32},
+        {"dgx-h100-32node-ndr-railopt.yaml", 256},
+        {"torus-2d.yaml", 16},
+        {"hetero-a100-h100.yaml", 64},
+    };
+    for (const auto& [file, gpus] : files)
+    {
+        TopologyHelper helper;
+        Ptr<FabricTopology> topo = helper.Build(TopologyReader::ReadFile(dir + file));
+        EXPECT_EQ(topo->GetNRanks(), gpus) << file;
+        EXPECT_EQ(topo->FindDeadlockCycle(), "") << file;
+        EXPECT_GT(topo->GetBisectionBandwidth().GetBitRate(), 0u) << file;
+        // A route from the first rank to every other, and back.
+        for (uint32_t r = 1; r < gpus; ++r)
+        {
+            EXPECT_EQ(topo->GetPath(0, r).back(), topo->GetName(topo->GetGpuNode(r))) << file;
+            EXPECT_EQ(topo->GetPath(r, 0).back(), topo->GetName(topo->GetGpuNode(0))) << file;
+        }
+        Simulator::Destroy();
+    }
+}
