@@ -13,6 +13,7 @@
 #include "ns3/log.h"
 #include "ns3/node.h"
 
+#include <algorithm>
 #include <set>
 #include <sstream>
 #include <unordered_map>
@@ -236,6 +237,35 @@ FabricTopology::Walk(Ptr<FabricNetDevice> first, uint16_t dst) const
     }
 }
 
+Ptr<FabricNetDevice>
+FabricTopology::GetSourcePort(uint32_t from, uint32_t to) const
+{
+    GetGpuNode(from);
+    GetGpuNode(to);
+    if (m_servers[from] == m_servers[to] && m_scaleUp[from] && m_scaleUp[to])
+    {
+        return m_scaleUp[from];
+    }
+    if (m_hcas[from] && m_hcas[to])
+    {
+        return m_hcas[from];
+    }
+    if (m_scaleUp[from] && m_scaleUp[to])
+    {
+        return m_scaleUp[from];
+    }
+    throw FabricConfigError("FabricTopology",
+                            "no fabric joins rank " + std::to_string(from) + " and rank " +
+                                std::to_string(to));
+}
+
+uint16_t
+FabricTopology::GetDestinationAddress(uint32_t from, uint32_t to) const
+{
+    Ptr<FabricNetDevice> port = GetSourcePort(from, to);
+    return port == m_hcas[from] ? m_hcas[to]->GetLocalAddress() : m_gpuIds[to];
+}
+
 std::vector<std::string>
 FabricTopology::GetPath(uint32_t from, uint32_t to) const
 {
@@ -246,30 +276,69 @@ FabricTopology::GetPath(uint32_t from, uint32_t to) const
     {
         return names;
     }
-    std::vector<Ptr<FabricNetDevice>> hops;
-    if (m_servers[from] == m_servers[to] && m_scaleUp[from] && m_scaleUp[to])
-    {
-        hops = Walk(m_scaleUp[from], m_gpuIds[to]);
-    }
-    else if (m_hcas[from] && m_hcas[to])
-    {
-        hops = Walk(m_hcas[from], m_hcas[to]->GetLocalAddress());
-    }
-    else if (m_scaleUp[from] && m_scaleUp[to])
-    {
-        hops = Walk(m_scaleUp[from], m_gpuIds[to]);
-    }
-    else
-    {
-        throw FabricConfigError("FabricTopology",
-                                "no fabric joins rank " + std::to_string(from) + " and rank " +
-                                    std::to_string(to));
-    }
-    for (const auto& port : hops)
+    for (const auto& port : Walk(GetSourcePort(from, to), GetDestinationAddress(from, to)))
     {
         names.push_back(GetName(PeerOf(port)->GetNode()));
     }
     return names;
+}
+
+std::vector<FabricTopology::Hop>
+FabricTopology::GetPathHops(uint32_t from, uint32_t to) const
+{
+    std::vector<Hop> hops;
+    if (from == to)
+    {
+        return hops;
+    }
+    const uint16_t dst = GetDestinationAddress(from, to);
+    Ptr<FabricNetDevice> first = GetSourcePort(from, to);
+    Hop hop;
+    if (Ptr<FabricPortGroup> group = first->GetGroup())
+    {
+        for (uint32_t i = 0; i < group->GetNPorts(); ++i)
+        {
+            hop.push_back(group->GetPort(i));
+        }
+    }
+    else
+    {
+        hop.push_back(first);
+    }
+    hops.push_back(hop);
+    // Breadth-wise: the next hop is every port the switches reached by this hop's ports may
+    // send the packets on (an NVSwitch board's chips all spray toward the destination).
+    while (true)
+    {
+        Hop next;
+        for (const auto& port : hops.back())
+        {
+            Ptr<FabricSwitch> sw = PeerOf(port)->GetSwitch();
+            if (!sw)
+            {
+                continue;
+            }
+            for (uint16_t p : sw->GetRoutes(dst))
+            {
+                Ptr<FabricNetDevice> out = sw->GetPort(p);
+                if (std::find(next.begin(), next.end(), out) == next.end())
+                {
+                    next.push_back(out);
+                }
+            }
+        }
+        if (next.empty())
+        {
+            break;
+        }
+        if (hops.size() > m_switches.GetN() + 2)
+        {
+            throw FabricConfigError("FabricTopology",
+                                    "routing loop toward address " + std::to_string(dst));
+        }
+        hops.push_back(next);
+    }
+    return hops;
 }
 
 std::string

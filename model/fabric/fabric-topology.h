@@ -104,6 +104,33 @@ class FabricTopology : public Object
      */
     std::vector<std::string> GetPath(uint32_t from, uint32_t to) const;
 
+    /// One hop of a path: the ports a packet may leave by there (several where it is sprayed).
+    typedef std::vector<Ptr<FabricNetDevice>> Hop;
+
+    /**
+     * \brief The hops of the path a transfer from one rank to another takes, each with every
+     * port packets are sprayed over there (a GPU's NVLink links, an NVSwitch's links to the
+     * destination GPU), for the analytical model.
+     * \param from source rank
+     * \param to destination rank
+     * \return the hops, in order; empty when from == to
+     */
+    std::vector<Hop> GetPathHops(uint32_t from, uint32_t to) const;
+
+    /**
+     * \param from source rank
+     * \param to destination rank
+     * \return the port the source's RDMA engine sends by (scale-up within a server, else HCA)
+     */
+    Ptr<FabricNetDevice> GetSourcePort(uint32_t from, uint32_t to) const;
+
+    /**
+     * \param from source rank
+     * \param to destination rank
+     * \return the address packets to the destination carry (GPU id or LID)
+     */
+    uint16_t GetDestinationAddress(uint32_t from, uint32_t to) const;
+
     /**
      * \brief Build the channel dependency graph of every route on every VL and look for a
      * cycle: a routing whose graph is acyclic cannot deadlock under credit flow control.

@@ -21,6 +21,10 @@ SourceLocation::ToString() const
     {
         return "(code)";
     }
+    if (line == 0)
+    {
+        return file; // the whole file: unreadable, or empty
+    }
     return file + ":" + std::to_string(line) + ":" + std::to_string(column);
 }
 

@@ -121,6 +121,12 @@ IbNetDevice::CheckConfiguration()
     }
 }
 
+double
+IbNetDevice::GetPayloadEfficiency() const
+{
+    return static_cast<double>(GetMtu()) / (GetMtu() + RC_PACKET_OVERHEAD);
+}
+
 std::string
 IbNetDevice::DescribeAddress(uint16_t address) const
 {

@@ -58,6 +58,12 @@ class IbNetDevice : public FabricNetDevice
 
     std::string DescribeAddress(uint16_t address) const override;
 
+    /// RC packet overhead without GRH: LRH 8 + BTH 12 + ICRC 4 + VCRC 2 (fact sheet §1.1).
+    static constexpr uint32_t RC_PACKET_OVERHEAD = 26;
+
+    /** \return Mtu / (Mtu + 26): RC packets of full size without GRH */
+    double GetPayloadEfficiency() const override;
+
   protected:
     void AddFraming(Ptr<Packet> packet,
                     uint16_t dst,

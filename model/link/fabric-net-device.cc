@@ -899,6 +899,12 @@ FabricNetDevice::RewriteVl(Ptr<Packet> packet, uint8_t vl)
 {
 }
 
+double
+FabricNetDevice::GetPayloadEfficiency() const
+{
+    return 1.0;
+}
+
 uint32_t
 FabricNetDevice::GetFlowControlPacketBytes() const
 {

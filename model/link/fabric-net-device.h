@@ -392,6 +392,14 @@ class FabricNetDevice : public NetDevice
      */
     virtual uint32_t GetFlowControlPacketBytes() const;
 
+  public:
+    /**
+     * \return the share of the data rate left for payload with full-size packets: Mtu over Mtu
+     * plus the per-packet framing and transport headers (for the analytical model)
+     */
+    virtual double GetPayloadEfficiency() const;
+
+  protected:
     /**
      * \brief Check the attributes; called once before the first packet. Throws
      * FabricConfigError on a bad value.

@@ -96,6 +96,12 @@ NvlinkNetDevice::SetGpuId(uint16_t id)
     SetLocalAddress(id);
 }
 
+double
+NvlinkNetDevice::GetPayloadEfficiency() const
+{
+    return static_cast<double>(m_maxPayload) / (m_maxPayload + m_headerBytes);
+}
+
 std::string
 NvlinkNetDevice::DescribeAddress(uint16_t address) const
 {

@@ -65,6 +65,9 @@ class NvlinkNetDevice : public FabricNetDevice
 
     std::string DescribeAddress(uint16_t address) const override;
 
+    /** \return MaxPayload / (MaxPayload + HeaderBytes): 256/272 by default */
+    double GetPayloadEfficiency() const override;
+
   protected:
     void AddFraming(Ptr<Packet> packet,
                     uint16_t dst,

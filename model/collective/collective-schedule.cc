@@ -1,0 +1,88 @@
+/*
+ * Copyright (c) 2026 ai-fabric authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#include "collective-schedule.h"
+
+#include "ns3/fabric-config-error.h"
+
+#include <algorithm>
+
+namespace ns3
+{
+
+std::string
+CollectiveOpName(CollectiveOp op)
+{
+    switch (op)
+    {
+    case CollectiveOp::ALL_REDUCE:
+        return "all-reduce";
+    case CollectiveOp::REDUCE_SCATTER:
+        return "reduce-scatter";
+    case CollectiveOp::ALL_GATHER:
+        return "all-gather";
+    case CollectiveOp::BROADCAST:
+        return "broadcast";
+    case CollectiveOp::REDUCE:
+        return "reduce";
+    case CollectiveOp::ALL_TO_ALL:
+        return "all-to-all";
+    case CollectiveOp::SEND_RECV:
+        return "send-recv";
+    }
+    return "?";
+}
+
+void
+CollectiveSchedule::CheckStructure() const
+{
+    const std::string where = "CollectiveSchedule (" + algorithm + " " + CollectiveOpName(op) + ")";
+    if (chunkBytes.size() != chunks)
+    {
+        throw FabricConfigError(where,
+                                "has " + std::to_string(chunks) + " chunks but " +
+                                    std::to_string(chunkBytes.size()) + " chunk sizes");
+    }
+    for (size_t i = 0; i < transfers.size(); ++i)
+    {
+        const CollectiveTransfer& t = transfers[i];
+        const std::string which = "transfer " + std::to_string(i);
+        if (t.src >= nranks || t.dst >= nranks || t.src == t.dst)
+        {
+            throw FabricConfigError(where,
+                                    which + " goes from rank " + std::to_string(t.src) +
+                                        " to rank " + std::to_string(t.dst));
+        }
+        if (t.chunk >= chunks)
+        {
+            throw FabricConfigError(where,
+                                    which + " moves chunk " + std::to_string(t.chunk) + " of " +
+                                        std::to_string(chunks));
+        }
+        for (uint32_t d : t.deps)
+        {
+            if (d >= i)
+            {
+                throw FabricConfigError(where,
+                                        which + " depends on transfer " + std::to_string(d) +
+                                            ", not an earlier one");
+            }
+        }
+    }
+}
+
+uint32_t
+CollectiveSchedule::GetNSteps() const
+{
+    uint32_t steps = 0;
+    for (const auto& t : transfers)
+    {
+        steps = std::max(steps, t.step + 1);
+    }
+    return steps;
+}
+
+} // namespace ns3

@@ -1,0 +1,94 @@
+/*
+ * Copyright (c) 2026 ai-fabric authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#ifndef COLLECTIVE_SCHEDULE_H
+#define COLLECTIVE_SCHEDULE_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+/// \ingroup ai-fabric
+/// The collective operations of a communicator, as NCCL names them.
+enum class CollectiveOp
+{
+    ALL_REDUCE,     //!< every rank ends with the sum of every rank's buffer
+    REDUCE_SCATTER, //!< rank r ends with shard r of the sum
+    ALL_GATHER,     //!< every rank ends with every rank's shard
+    BROADCAST,      //!< every rank ends with the root's buffer
+    REDUCE,         //!< the root ends with the sum
+    ALL_TO_ALL,     //!< rank r ends with shard r of every rank's buffer
+    SEND_RECV,      //!< the root's buffer goes to one peer
+};
+
+/**
+ * \ingroup ai-fabric
+ * \param op an operation
+ * \return its name ("all-reduce")
+ */
+std::string CollectiveOpName(CollectiveOp op);
+
+/**
+ * \ingroup ai-fabric
+ * \brief One transfer of a schedule: `bytes` of chunk `chunk` from rank `src` to rank `dst`,
+ * which either reduces them into its copy of the chunk or takes them as its copy.
+ *
+ * A transfer may start once every transfer in `deps` has completed (its data arrived and, if
+ * reduced, the reduction is done); it completes when its data has arrived (plus the reduction).
+ * `step` groups transfers that an algorithm runs at the same time (ring step k, tree level...):
+ * the analytical backend shares a link among the transfers of one step that cross it.
+ */
+struct CollectiveTransfer
+{
+    uint32_t src{0};            //!< sending rank
+    uint32_t dst{0};            //!< receiving rank
+    uint32_t chunk{0};          //!< which chunk of the buffer (see CollectiveSchedule)
+    uint64_t bytes{0};          //!< payload bytes
+    bool reduce{false};         //!< the receiver adds them into its copy (else: replaces it)
+    uint32_t step{0};           //!< concurrency group
+    uint32_t channel{0};        //!< NCCL-like channel (each channel has its own connections)
+    std::vector<uint32_t> deps; //!< transfers (indices in the schedule) that must complete first
+};
+
+/**
+ * \ingroup ai-fabric
+ * \brief What an algorithm turns (op, bytes, ranks) into: every rank's transfers with their
+ * dependencies. Both backends (packet level and analytical) run the same schedule.
+ *
+ * The buffer is cut into `chunks` chunks. The initial and final contents of each rank's chunks
+ * follow from the operation (see CollectiveSymbolicCheck): for all-reduce every rank starts
+ * with its own contribution to every chunk; for reduce-scatter and all-gather, chunk c is shard
+ * c mod nranks; for all-to-all, chunk (a * nranks + b) is what rank a sends to rank b.
+ */
+struct CollectiveSchedule
+{
+    CollectiveOp op{CollectiveOp::ALL_REDUCE}; //!< the operation
+    uint32_t nranks{0};                        //!< ranks 0..nranks-1 (communicator ranks)
+    uint32_t root{0};                          //!< broadcast, reduce, send/recv: the root
+    uint32_t peer{0};                          //!< send/recv: the receiver
+    uint64_t bytes{0};                         //!< the operation's size (nccl-tests' S)
+    uint32_t chunks{0};                        //!< chunks of the buffer
+    std::vector<uint64_t> chunkBytes;          //!< bytes of each chunk
+    std::string algorithm;                     //!< which algorithm made it
+    std::vector<CollectiveTransfer> transfers; //!< every transfer, in a valid order
+
+    /**
+     * \brief Check the structure: ranks, chunks and dependencies in range, dependencies only on
+     * earlier transfers (so the listed order is a valid execution order), no self transfers.
+     * Throws FabricConfigError naming the transfer at fault.
+     */
+    void CheckStructure() const;
+
+    /** \return the number of steps (largest step + 1) */
+    uint32_t GetNSteps() const;
+};
+
+} // namespace ns3
+
+#endif /* COLLECTIVE_SCHEDULE_H */
