@@ -1,0 +1,253 @@
+/*
+ * Copyright (c) 2026 ai-fabric authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#include "packet-executor.h"
+
+#include "ns3/fabric-config-error.h"
+#include "ns3/fabric-port-group.h"
+#include "ns3/log.h"
+#include "ns3/node.h"
+#include "ns3/rdma-engine.h"
+#include "ns3/rdma-helper.h"
+#include "ns3/simulator.h"
+#include "ns3/trace-source-accessor.h"
+
+#include <cmath>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("PacketExecutor");
+
+NS_OBJECT_ENSURE_REGISTERED(PacketExecutor);
+
+TypeId
+PacketExecutor::GetTypeId()
+{
+    static TypeId tid =
+        TypeId("ns3::PacketExecutor")
+            .SetParent<Object>()
+            .SetGroupName("AiFabric")
+            .AddConstructor<PacketExecutor>()
+            .AddAttribute("ReductionRate",
+                          "GPU throughput of reductions (bytes reduced per second, as a data "
+                          "rate of 8x that); 0 makes reductions free.",
+                          DataRateValue(DataRate(0)),
+                          MakeDataRateAccessor(&PacketExecutor::m_reductionRate),
+                          MakeDataRateChecker())
+            .AddTraceSource("TransferComplete",
+                            "A transfer of the schedule completed: index, posted, completed.",
+                            MakeTraceSourceAccessor(&PacketExecutor::m_transferTrace),
+                            "ns3::PacketExecutor::TransferTracedCallback");
+    return tid;
+}
+
+PacketExecutor::PacketExecutor() = default;
+
+PacketExecutor::~PacketExecutor() = default;
+
+void
+PacketExecutor::DoDispose()
+{
+    m_topology = nullptr;
+    m_qps.clear();
+    m_receivers.clear();
+    m_done.Nullify();
+    Object::DoDispose();
+}
+
+void
+PacketExecutor::Setup(Ptr<FabricTopology> topology, const std::vector<uint32_t>& ranks)
+{
+    m_topology = topology;
+    m_ranks = ranks;
+    for (uint32_t r : ranks)
+    {
+        topology->GetGpuNode(r); // throws for a rank that does not exist
+    }
+}
+
+bool
+PacketExecutor::IsRunning() const
+{
+    return m_running;
+}
+
+namespace
+{
+
+/// The index of the engine's port that stands for a topology port (itself or its group).
+uint32_t
+EnginePortFor(Ptr<RdmaEngine> engine, Ptr<FabricNetDevice> port)
+{
+    for (uint32_t i = 0; i < engine->GetNPorts(); ++i)
+    {
+        Ptr<FabricNetDevice> p = engine->GetPort(i);
+        if (p == port || (p->GetGroup() && p->GetGroup() == port->GetGroup()))
+        {
+            return i;
+        }
+    }
+    throw FabricConfigError(engine->Describe(), "has no port for " + port->Describe());
+}
+
+} // namespace
+
+Ptr<RdmaQueuePair>
+PacketExecutor::GetQueuePair(uint32_t src, uint32_t dst, uint32_t channel)
+{
+    const uint64_t key = (static_cast<uint64_t>(src) * m_ranks.size() + dst) * 1024 + channel;
+    auto it = m_qps.find(key);
+    if (it != m_qps.end())
+    {
+        return it->second;
+    }
+    const uint32_t a = m_ranks[src];
+    const uint32_t b = m_ranks[dst];
+    RdmaHelper rdma;
+    Ptr<RdmaEngine> engineA = rdma.Install(m_topology->GetGpuNode(a));
+    Ptr<RdmaEngine> engineB = rdma.Install(m_topology->GetGpuNode(b));
+    Ptr<RdmaQueuePair> qpA =
+        engineA->CreateQueuePair(EnginePortFor(engineA, m_topology->GetSourcePort(a, b)));
+    Ptr<RdmaQueuePair> qpB =
+        engineB->CreateQueuePair(EnginePortFor(engineB, m_topology->GetSourcePort(b, a)));
+    qpA->Connect(m_topology->GetDestinationAddress(a, b), qpB->GetQpn(), qpB->GetInitialPsn());
+    qpB->Connect(m_topology->GetDestinationAddress(b, a), qpA->GetQpn(), qpA->GetInitialPsn());
+    qpB->SetReceiveCompletionCallback(MakeCallback(&PacketExecutor::OnReceived, this));
+    m_qps[key] = qpA;
+    m_receivers.push_back(qpB);
+    return qpA;
+}
+
+void
+PacketExecutor::Run(const CollectiveSchedule& schedule,
+                    double efficiency,
+                    Time stepLatency,
+                    DoneCallback done)
+{
+    if (m_running)
+    {
+        throw FabricConfigError("PacketExecutor", "a schedule is already running");
+    }
+    if (schedule.nranks != m_ranks.size())
+    {
+        throw FabricConfigError("PacketExecutor",
+                                "schedule for " + std::to_string(schedule.nranks) +
+                                    " ranks on a communicator of " +
+                                    std::to_string(m_ranks.size()));
+    }
+    if (!(efficiency > 0.0 && efficiency <= 1.0))
+    {
+        throw FabricConfigError("PacketExecutor", "protocol efficiency must be in (0, 1]");
+    }
+    schedule.CheckStructure();
+    m_schedule = schedule;
+    m_efficiency = efficiency;
+    m_stepLatency = stepLatency;
+    m_done = done;
+    const auto n = static_cast<uint32_t>(schedule.transfers.size());
+    m_waiting.assign(n, 0);
+    m_dependents.assign(n, {});
+    for (uint32_t i = 0; i < n; ++i)
+    {
+        m_waiting[i] = static_cast<uint32_t>(schedule.transfers[i].deps.size());
+        for (uint32_t d : schedule.transfers[i].deps)
+        {
+            m_dependents[d].push_back(i);
+        }
+    }
+    m_completed = 0;
+    m_running = true;
+    m_result = CollectiveRunResult{};
+    m_result.start = Simulator::Now();
+    m_result.end = m_result.start;
+    m_result.transferStart.assign(n, Time());
+    m_result.transferEnd.assign(n, Time());
+    if (n == 0)
+    {
+        m_running = false;
+        Simulator::ScheduleNow(&PacketExecutor::Complete, this, UINT32_MAX);
+        return;
+    }
+    // Connections first, so that setting them up does not count inside the collective.
+    for (const auto& t : schedule.transfers)
+    {
+        GetQueuePair(t.src, t.dst, t.channel);
+    }
+    for (uint32_t i = 0; i < n; ++i)
+    {
+        if (m_waiting[i] == 0)
+        {
+            Simulator::Schedule(m_stepLatency, &PacketExecutor::Post, this, i);
+        }
+    }
+}
+
+void
+PacketExecutor::Post(uint32_t index)
+{
+    const CollectiveTransfer& t = m_schedule.transfers[index];
+    m_result.transferStart[index] = Simulator::Now();
+    if (t.bytes == 0)
+    {
+        Complete(index);
+        return;
+    }
+    const auto wire = static_cast<uint64_t>(std::ceil(t.bytes / m_efficiency));
+    GetQueuePair(t.src, t.dst, t.channel)->PostWriteWithImmediate(wire, index);
+}
+
+void
+PacketExecutor::OnReceived(Ptr<RdmaQueuePair> qp, const RdmaCompletion& completion)
+{
+    if (!m_running || !completion.withImmediate ||
+        completion.immediate >= m_schedule.transfers.size())
+    {
+        return;
+    }
+    const uint32_t index = completion.immediate;
+    const CollectiveTransfer& t = m_schedule.transfers[index];
+    if (t.reduce && m_reductionRate.GetBitRate() > 0)
+    {
+        Simulator::Schedule(m_reductionRate.CalculateBytesTxTime(
+                                static_cast<uint32_t>(std::min<uint64_t>(t.bytes, UINT32_MAX))),
+                            &PacketExecutor::Complete,
+                            this,
+                            index);
+        return;
+    }
+    Complete(index);
+}
+
+void
+PacketExecutor::Complete(uint32_t index)
+{
+    if (index == UINT32_MAX)
+    {
+        m_done(m_result); // an empty schedule
+        return;
+    }
+    const Time now = Simulator::Now();
+    m_result.transferEnd[index] = now;
+    m_result.end = std::max(m_result.end, now);
+    m_transferTrace(index, m_result.transferStart[index], now);
+    ++m_completed;
+    for (uint32_t next : m_dependents[index])
+    {
+        if (--m_waiting[next] == 0)
+        {
+            Simulator::Schedule(m_stepLatency, &PacketExecutor::Post, this, next);
+        }
+    }
+    if (m_completed == m_schedule.transfers.size())
+    {
+        m_running = false;
+        DoneCallback done = m_done;
+        done(m_result);
+    }
+}
+
+} // namespace ns3

@@ -1,0 +1,145 @@
+/*
+ * Copyright (c) 2026 ai-fabric authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#ifndef PACKET_EXECUTOR_H
+#define PACKET_EXECUTOR_H
+
+#include "collective-schedule.h"
+
+#include "ns3/callback.h"
+#include "ns3/data-rate.h"
+#include "ns3/fabric-topology.h"
+#include "ns3/nstime.h"
+#include "ns3/object.h"
+#include "ns3/rdma-queue-pair.h"
+#include "ns3/traced-callback.h"
+
+#include <unordered_map>
+#include <vector>
+
+namespace ns3
+{
+
+/**
+ * \ingroup ai-fabric
+ * \brief What running a schedule gave: when it started and ended, and when each transfer did.
+ */
+struct CollectiveRunResult
+{
+    Time start;                      //!< when the schedule started
+    Time end;                        //!< when its last transfer completed
+    std::vector<Time> transferStart; //!< per transfer: when it was posted
+    std::vector<Time> transferEnd;   //!< per transfer: when it completed
+
+    /** \return end - start */
+    Time GetDuration() const
+    {
+        return end - start;
+    }
+};
+
+/**
+ * \ingroup ai-fabric
+ * \brief The packet-level backend: runs a CollectiveSchedule over the RDMA transport.
+ *
+ * Every transfer becomes an RDMA WRITE with immediate data (the transfer's index) on a
+ * reliable-connected queue pair between its two ranks, one pair per channel, made on first use
+ * on the port the topology says their traffic takes (NVLink within a server, the HCA across
+ * servers). A transfer is posted once its dependencies have completed and, after that, the
+ * protocol's per-step latency; it completes when its last packet has arrived at the receiver,
+ * plus the time to reduce it when it reduces (ReductionRate). Protocol payload efficiency
+ * inflates the bytes on the wire (LL sends twice the data).
+ */
+class PacketExecutor : public Object
+{
+  public:
+    /**
+     * \brief Get the type ID.
+     * \return the object TypeId
+     */
+    static TypeId GetTypeId();
+
+    PacketExecutor();
+    ~PacketExecutor() override;
+
+    /// Called when a schedule has run.
+    typedef Callback<void, const CollectiveRunResult&> DoneCallback;
+
+    /**
+     * \brief Bind to a fabric and a communicator's ranks.
+     * \param topology the fabric
+     * \param ranks topology rank of each communicator rank
+     */
+    void Setup(Ptr<FabricTopology> topology, const std::vector<uint32_t>& ranks);
+
+    /**
+     * \brief Start running a schedule now.
+     * \param schedule the schedule (copied)
+     * \param efficiency the protocol's payload efficiency (0-1]: wire bytes = bytes / it
+     * \param stepLatency the protocol's latency added before each transfer is posted
+     * \param done called when every transfer has completed
+     */
+    void Run(const CollectiveSchedule& schedule,
+             double efficiency,
+             Time stepLatency,
+             DoneCallback done);
+
+    /** \return true while a schedule runs */
+    bool IsRunning() const;
+
+    /**
+     * TracedCallback signature for completed transfers.
+     * \param index the transfer's index in the schedule
+     * \param start when it was posted
+     * \param end when it completed
+     */
+    typedef void (*TransferTracedCallback)(uint32_t index, Time start, Time end);
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    /**
+     * \param src sending communicator rank
+     * \param dst receiving communicator rank
+     * \param channel the channel
+     * \return the sender's queue pair to the receiver, connected on first use
+     */
+    Ptr<RdmaQueuePair> GetQueuePair(uint32_t src, uint32_t dst, uint32_t channel);
+
+    /** \param index a transfer whose dependencies are done: post it */
+    void Post(uint32_t index);
+    /**
+     * \brief A message arrived at a receiver.
+     * \param qp the receiver's queue pair
+     * \param completion what arrived (immediate = transfer index)
+     */
+    void OnReceived(Ptr<RdmaQueuePair> qp, const RdmaCompletion& completion);
+    /** \param index a transfer whose data (and reduction) is done */
+    void Complete(uint32_t index);
+
+    Ptr<FabricTopology> m_topology;                         //!< the fabric
+    std::vector<uint32_t> m_ranks;                          //!< communicator rank -> topology rank
+    DataRate m_reductionRate;                               //!< GPU reduction throughput, 0 = free
+    std::unordered_map<uint64_t, Ptr<RdmaQueuePair>> m_qps; //!< (src, dst, channel) -> QP
+    std::vector<Ptr<RdmaQueuePair>> m_receivers;            //!< receiver-side QPs, kept alive
+
+    CollectiveSchedule m_schedule;                   //!< the schedule running
+    double m_efficiency{1.0};                        //!< protocol payload efficiency
+    Time m_stepLatency;                              //!< protocol per-step latency
+    std::vector<uint32_t> m_waiting;                 //!< per transfer: dependencies not yet done
+    std::vector<std::vector<uint32_t>> m_dependents; //!< per transfer: who waits for it
+    uint32_t m_completed{0};                         //!< transfers done
+    bool m_running{false};                           //!< a schedule runs
+    CollectiveRunResult m_result;                    //!< what is being measured
+    DoneCallback m_done;                             //!< the caller's callback
+
+    TracedCallback<uint32_t, Time, Time> m_transferTrace; //!< TransferComplete
+};
+
+} // namespace ns3
+
+#endif /* PACKET_EXECUTOR_H */
