@@ -10,6 +10,7 @@
 
 #include "ns3/fabric-config-error.h"
 #include "ns3/fabric-net-device.h"
+#include "ns3/fabric-port-group.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
 #include "ns3/simulator.h"
@@ -35,6 +36,8 @@ constexpr uint64_t PSN_SPAN = 1u << 24; //!< the PSN space
 constexpr uint64_t PSN_BASE = PSN_SPAN;
 /// The most PSNs outstanding, so that every PSN on the wire reads unambiguously (IBA: 2^23).
 constexpr uint64_t MAX_OUTSTANDING_PSNS = PSN_SPAN / 2;
+/// The automatic reorder window's cap, in packets (when the inflight window is unlimited).
+constexpr uint64_t MAX_AUTO_REORDER = 65536;
 
 /// Position of a packet in its message, the low opcode bits of RC SEND and RDMA WRITE.
 enum Kind : uint8_t
@@ -104,6 +107,18 @@ RdmaQueuePair::GetTypeId()
                           UintegerValue(0),
                           MakeUintegerAccessor(&RdmaQueuePair::m_initialPsn),
                           MakeUintegerChecker<uint32_t>(0, 0xFFFFFF))
+            .AddAttribute("ReorderWindow",
+                          "Packets, from the expected PSN on, that the responder accepts: the "
+                          "ones after it are kept until the gap before them fills; a packet "
+                          "beyond is taken as a sign of loss (NAK). 1: strict in-order delivery "
+                          "as IBA RC (a gap is a loss). 0 (default): automatic, 1 on a single "
+                          "port, and on a port of a FabricPortGroup (whose links are sprayed "
+                          "packet by packet, e.g. a GPU's NVLinks) as many packets as the "
+                          "InflightWindow lets be in flight, so that reordering never causes "
+                          "go-back-N. Set it where switches spray one QP over several paths.",
+                          UintegerValue(0),
+                          MakeUintegerAccessor(&RdmaQueuePair::m_reorderWindowAttr),
+                          MakeUintegerChecker<uint32_t>())
             .AddAttribute("PathMtu",
                           "Payload bytes per packet; 0: the port's Mtu. RdmaHelper uses the "
                           "smaller of the two ends' Mtu.",
@@ -166,6 +181,8 @@ RdmaQueuePair::DoDispose()
     m_nextReady = nullptr;
     m_nextCtrl = nullptr;
     m_sq.clear();
+    m_early.clear();
+    m_completions.clear();
     m_sendCompletion.Nullify();
     m_recvCompletion.Nullify();
     Object::DoDispose();
@@ -246,6 +263,20 @@ RdmaQueuePair::Connect(uint16_t remoteAddress,
     m_unaPsn = first;
     m_sentPsnEnd = first;
     m_rxPsn = PSN_BASE + remoteInitialPsn;
+    m_reorderWindow = m_reorderWindowAttr;
+    if (m_reorderWindow == 0)
+    {
+        // Automatic: a port whose group sprays packets over several links reorders them; keep
+        // as many as the requester may have in flight. A single port delivers in order.
+        Ptr<FabricPortGroup> group = m_device->GetGroup();
+        const bool sprays = group && group->GetNPorts() > 1;
+        const uint64_t inFlight = m_window == 0 ? MAX_AUTO_REORDER : m_window / m_mtu + 1;
+        m_reorderWindow = sprays ? static_cast<uint32_t>(std::min(inFlight, MAX_AUTO_REORDER)) : 1;
+    }
+    if (m_reorderWindow >= MAX_OUTSTANDING_PSNS)
+    {
+        Fail("ReorderWindow " + std::to_string(m_reorderWindow) + " must stay below 2^23 PSNs");
+    }
     m_connected = true;
 }
 
@@ -512,74 +543,121 @@ RdmaQueuePair::ReceiveRequest(Ptr<const Packet> packet,
     const IbBthHeader& bth = header.GetBth();
     const uint64_t psn = Unwrap(bth.GetPsn(), m_rxPsn);
     m_ackDestination = src;
-    if (psn != m_rxPsn)
+    const uint32_t payload = packet->GetSize() - header.GetSerializedSize() - bth.GetPadCnt();
+    const uint32_t immediate = header.HasImmediate() ? header.GetImmediate() : 0;
+    const Time now = Simulator::Now();
+    if (psn == m_rxPsn)
     {
-        ++m_discarded;
-        if (psn > m_rxPsn)
+        // The expected packet: deliver it, then the early ones it was holding back.
+        bool ackReq = bth.GetAckReq();
+        m_completions.clear();
+        Deliver(bth.GetOpcode(), payload, immediate, now);
+        while (m_earlyCount > 0)
         {
-            // A gap: something before this packet was lost. One NAK per gap, then silence until
-            // the expected packet comes (IBA; as rxe's sent_psn_nak).
-            NS_LOG_LOGIC(Describe() << " PSN gap: got " << (psn & PSN_MASK) << ", expected "
-                                    << (m_rxPsn & PSN_MASK));
-            if (!m_nakSent)
+            Early& early = m_early[m_rxPsn % m_early.size()];
+            if (!early.present)
             {
-                m_nakSent = true;
-                RequestControl(Control::NAK);
+                break;
             }
+            early.present = false;
+            --m_earlyCount;
+            ackReq |= early.ackReq;
+            Deliver(early.opcode, early.payload, early.immediate, early.arrival);
         }
-        else if (bth.GetAckReq())
+        m_nakSent = false;
+        if (m_control == Control::NAK)
         {
-            // A duplicate (the requester went back): acknowledge what we have.
-            RequestControl(Control::ACK);
+            m_control = Control::ACK; // the gap closed before the NAK left: an ACK says more
+        }
+        if (ackReq)
+        {
+            RequestControl(Control::ACK); // after Deliver(): its MSN counts these messages
+        }
+        for (const RdmaCompletion& completion : m_completions)
+        {
+            m_receivedTrace(completion.sequence,
+                            completion.bytes,
+                            completion.end - completion.start);
+            if (!m_recvCompletion.IsNull())
+            {
+                m_recvCompletion(this, completion);
+            }
         }
         return;
     }
+    if (psn > m_rxPsn && psn - m_rxPsn < m_reorderWindow)
+    {
+        // Early: the fabric reordered (packets sprayed over several paths). Keep it until the
+        // gap before it fills; its AckReq is answered then.
+        if (m_early.empty())
+        {
+            m_early.resize(m_reorderWindow);
+        }
+        Early& early = m_early[psn % m_early.size()];
+        if (early.present)
+        {
+            ++m_discarded; // a resent copy of one already kept
+            return;
+        }
+        early.payload = payload;
+        early.immediate = immediate;
+        early.arrival = now;
+        early.opcode = bth.GetOpcode();
+        early.ackReq = bth.GetAckReq();
+        early.present = true;
+        ++m_earlyCount;
+        ++m_reordered;
+        return;
+    }
+    ++m_discarded;
+    if (psn > m_rxPsn)
+    {
+        // A gap, beyond what reordering explains: something before this packet was lost. One
+        // NAK per gap, then silence until the expected packet comes (IBA; as rxe's
+        // sent_psn_nak).
+        NS_LOG_LOGIC(Describe() << " PSN gap: got " << (psn & PSN_MASK) << ", expected "
+                                << (m_rxPsn & PSN_MASK));
+        if (!m_nakSent)
+        {
+            m_nakSent = true;
+            RequestControl(Control::NAK);
+        }
+    }
+    else if (bth.GetAckReq())
+    {
+        // A duplicate (the requester went back): acknowledge what we have.
+        RequestControl(Control::ACK);
+    }
+}
 
-    const uint8_t opcode = bth.GetOpcode();
+void
+RdmaQueuePair::Deliver(uint8_t opcode, uint32_t payload, uint32_t immediate, Time arrival)
+{
     const bool write = opcode >= WRITE_BASE;
     const uint8_t kind = opcode - (write ? WRITE_BASE : SEND_BASE);
     const bool first = kind == FIRST || kind == ONLY || kind == ONLY_WITH_IMMEDIATE;
-    const bool last = kind >= LAST;
     NS_ASSERT_MSG(first != m_rxInMessage, Describe() << ": opcode out of sequence");
-    const uint32_t payload = packet->GetSize() - header.GetSerializedSize() - bth.GetPadCnt();
-    const Time now = Simulator::Now();
     if (first)
     {
         m_rxInMessage = true;
         m_rxMessageBytes = 0;
-        m_rxMessageStart = now;
+        m_rxMessageStart = arrival;
     }
     m_rxMessageBytes += payload;
     m_rxBytes += payload;
     ++m_rxPsn;
-    m_nakSent = false;
-    if (m_control == Control::NAK)
-    {
-        m_control = Control::ACK; // the gap closed before the NAK left: an ACK says more
-    }
-    RdmaCompletion completion;
-    if (last)
+    if (kind >= LAST)
     {
         m_rxInMessage = false;
-        completion.sequence = m_rxSequence++; // the MSN of the ACK below counts it
+        RdmaCompletion completion;
+        completion.sequence = m_rxSequence++; // the MSN of the next ACK counts it
         completion.operation = write ? RdmaOperation::WRITE : RdmaOperation::SEND;
         completion.bytes = m_rxMessageBytes;
-        completion.withImmediate = header.HasImmediate();
-        completion.immediate = completion.withImmediate ? header.GetImmediate() : 0;
+        completion.withImmediate = kind == LAST_WITH_IMMEDIATE || kind == ONLY_WITH_IMMEDIATE;
+        completion.immediate = immediate;
         completion.start = m_rxMessageStart;
-        completion.end = now;
-    }
-    if (bth.GetAckReq())
-    {
-        RequestControl(Control::ACK);
-    }
-    if (last)
-    {
-        m_receivedTrace(completion.sequence, completion.bytes, now - m_rxMessageStart);
-        if (!m_recvCompletion.IsNull())
-        {
-            m_recvCompletion(this, completion);
-        }
+        completion.end = Simulator::Now();
+        m_completions.push_back(completion);
     }
 }
 
@@ -914,6 +992,18 @@ uint64_t
 RdmaQueuePair::GetPacketsDiscarded() const
 {
     return m_discarded;
+}
+
+uint64_t
+RdmaQueuePair::GetPacketsReordered() const
+{
+    return m_reordered;
+}
+
+uint32_t
+RdmaQueuePair::GetReorderWindow() const
+{
+    return m_reorderWindow;
 }
 
 uint64_t

@@ -20,6 +20,7 @@
 
 #include <deque>
 #include <string>
+#include <vector>
 
 namespace ns3
 {
@@ -234,6 +235,10 @@ class RdmaQueuePair : public Object
     uint64_t GetNaksReceived() const;
     /** \return packets the responder dropped: duplicates and packets after a PSN gap */
     uint64_t GetPacketsDiscarded() const;
+    /** \return packets the responder kept because they arrived before the expected one */
+    uint64_t GetPacketsReordered() const;
+    /** \return the responder's reorder window in packets, as Connect() settled it */
+    uint32_t GetReorderWindow() const;
     /** \return payload bytes sent and not yet acknowledged */
     uint64_t GetInflightBytes() const;
 
@@ -280,6 +285,17 @@ class RdmaQueuePair : public Object
         NONE, //!< nothing
         ACK,  //!< an ACK
         NAK,  //!< a NAK (PSN sequence error)
+    };
+
+    /// A packet that arrived before the expected one, kept until the gap fills.
+    struct Early
+    {
+        uint32_t payload{0};   //!< payload bytes
+        uint32_t immediate{0}; //!< immediate data
+        Time arrival;          //!< when it arrived
+        uint8_t opcode{0};     //!< opcode
+        bool ackReq{false};    //!< it asked for an ACK
+        bool present{false};   //!< the slot holds a packet
     };
 
     /// A posted message, kept until acknowledged.
@@ -339,6 +355,16 @@ class RdmaQueuePair : public Object
     void ReceiveRequest(Ptr<const Packet> packet, const RdmaTransportHeader& header, uint16_t src);
 
     /**
+     * \brief Responder: take the expected packet (received now, or kept since it arrived
+     * early): count it, and record a completion if it ends a message.
+     * \param opcode its opcode
+     * \param payload its payload bytes
+     * \param immediate its immediate data
+     * \param arrival when it arrived
+     */
+    void Deliver(uint8_t opcode, uint32_t payload, uint32_t immediate, Time arrival);
+
+    /**
      * \brief Requester: an ACK or NAK arrived.
      * \param header its transport headers
      */
@@ -391,13 +417,14 @@ class RdmaQueuePair : public Object
     [[noreturn]] void Fail(const std::string& what) const;
 
     // Attributes
-    uint32_t m_ackInterval;  //!< AckRequestInterval, packets
-    uint64_t m_window;       //!< InflightWindow, bytes (0: unlimited)
-    DataRate m_rateLimit;    //!< RateLimit (0: none)
-    uint8_t m_ackTimeoutExp; //!< AckTimeout exponent (0: no timer)
-    uint8_t m_sl;            //!< ServiceLevel
-    uint32_t m_initialPsn;   //!< InitialPsn
-    uint32_t m_pathMtuAttr;  //!< PathMtu (0: the port's Mtu)
+    uint32_t m_ackInterval;       //!< AckRequestInterval, packets
+    uint64_t m_window;            //!< InflightWindow, bytes (0: unlimited)
+    DataRate m_rateLimit;         //!< RateLimit (0: none)
+    uint8_t m_ackTimeoutExp;      //!< AckTimeout exponent (0: no timer)
+    uint8_t m_sl;                 //!< ServiceLevel
+    uint32_t m_initialPsn;        //!< InitialPsn
+    uint32_t m_pathMtuAttr;       //!< PathMtu (0: the port's Mtu)
+    uint32_t m_reorderWindowAttr; //!< ReorderWindow (0: automatic)
 
     // Wiring
     RdmaEngine* m_engine{nullptr};       //!< the engine (owns the QP)
@@ -443,18 +470,23 @@ class RdmaQueuePair : public Object
     uint64_t m_naksReceived{0};         //!< NAKs received
 
     // Responder
-    uint64_t m_rxPsn{0};              //!< absolute PSN expected next
-    uint64_t m_rxSequence{0};         //!< messages received whole (the MSN)
-    bool m_rxInMessage{false};        //!< between a FIRST and its LAST
-    uint64_t m_rxMessageBytes{0};     //!< payload of the message being received
-    Time m_rxMessageStart;            //!< its first packet's arrival
-    bool m_nakSent{false};            //!< a NAK is out for the current gap
-    Control m_control{Control::NONE}; //!< ACK or NAK owed
-    uint16_t m_ackDestination{0};     //!< where ACKs go (the requester's address)
-    RdmaTransportHeader m_ctrlHeader; //!< reused for every ACK/NAK
-    uint64_t m_acksSent{0};           //!< ACKs sent
-    uint64_t m_naksSent{0};           //!< NAKs sent
-    uint64_t m_discarded{0};          //!< duplicates and out-of-sequence packets dropped
+    uint64_t m_rxPsn{0};                       //!< absolute PSN expected next
+    uint64_t m_rxSequence{0};                  //!< messages received whole (the MSN)
+    bool m_rxInMessage{false};                 //!< between a FIRST and its LAST
+    uint64_t m_rxMessageBytes{0};              //!< payload of the message being received
+    Time m_rxMessageStart;                     //!< its first packet's arrival
+    bool m_nakSent{false};                     //!< a NAK is out for the current gap
+    Control m_control{Control::NONE};          //!< ACK or NAK owed
+    uint16_t m_ackDestination{0};              //!< where ACKs go (the requester's address)
+    RdmaTransportHeader m_ctrlHeader;          //!< reused for every ACK/NAK
+    uint64_t m_acksSent{0};                    //!< ACKs sent
+    uint64_t m_naksSent{0};                    //!< NAKs sent
+    uint64_t m_discarded{0};                   //!< duplicates and out-of-sequence packets dropped
+    uint32_t m_reorderWindow{1};               //!< packets accepted from the expected PSN on
+    std::vector<Early> m_early;                //!< early packets, by PSN modulo the window (lazy)
+    uint32_t m_earlyCount{0};                  //!< early packets held now
+    uint64_t m_reordered{0};                   //!< early packets kept, in all
+    std::vector<RdmaCompletion> m_completions; //!< completions of one delivery, fired after its ACK
 
     CompletionCallback m_sendCompletion; //!< requester completions
     CompletionCallback m_recvCompletion; //!< responder completions
