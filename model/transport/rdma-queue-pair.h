@@ -86,16 +86,19 @@ struct RdmaCompletion
  * time from each ready QP in turn. The requester completes a message when an ACK covers its
  * last PSN. An optional RateLimit paces the QP's packets.
  *
- * Responder: accepts packets in PSN order only, completes a message on its last packet, and
+ * Responder: delivers packets in PSN order, completes a message on its last packet, and
  * acknowledges each packet that asks for it. ACKs are coalesced: while one waits for the port
  * the next request only moves its PSN forward. The ACK goes to the source address of the
- * packets (the requester's port).
+ * packets (the requester's port). Packets that arrive early, within ReorderWindow packets of
+ * the expected PSN, are kept and delivered once the gap fills (fabrics that spray one QP's
+ * packets over several paths reorder them); ReorderWindow 1 is the IBA's strict in-order RC.
  *
- * Loss recovery (which a lossless fabric never needs): a PSN gap makes the responder send one
- * NAK (PSN sequence error) carrying the PSN it expects, and drop packets until that one comes;
- * the requester goes back to it and resends from there (go-back-N). A retransmit timer, 4.096
- * us x 2^AckTimeout as in the IBA, restarted by every ACK that makes progress, covers a lost
- * ACK or a lost NAK: on expiry the requester goes back to its oldest unacknowledged PSN.
+ * Loss recovery (which a lossless fabric never needs): a PSN gap beyond the reorder window
+ * makes the responder send one NAK (PSN sequence error) carrying the PSN it expects, and drop
+ * packets until that one comes; the requester goes back to it and resends from there
+ * (go-back-N). A retransmit timer, 4.096 us x 2^AckTimeout as in the IBA, restarted by every ACK
+ * that makes progress, covers a lost ACK or a lost NAK: on expiry the requester goes back to
+ * its oldest unacknowledged PSN.
  *
  * Simplifications: the responder always has a receive buffer for a SEND (no RNR NAK); retries
  * are unlimited (no retry_cnt: a simulated fabric loses only what the user makes it lose); RDMA
@@ -306,7 +309,7 @@ class RdmaQueuePair : public Object
         uint64_t byteStart{0};                         //!< bytes posted on the QP before it
         uint32_t packets{0};                           //!< packets, at least 1
         uint32_t immediate{0};                         //!< immediate data
-        uint64_t remoteAddress;                        //!< RETH virtual address
+        uint64_t remoteAddress{0};                     //!< RETH virtual address
         uint32_t rkey{0};                              //!< RETH R_Key
         RdmaOperation operation{RdmaOperation::WRITE}; //!< SEND or WRITE
         bool withImmediate{false};                     //!< immediate data
