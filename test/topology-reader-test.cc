@@ -68,7 +68,9 @@ FailsWith(const std::function<void()>& read,
     catch (const TopologyError& e)
     {
         const std::string what = e.what();
-        const std::string prefix = file + ":" + std::to_string(line) + ":";
+        // A whole-file problem (line 0) names the file alone; others FILE:LINE:COL.
+        const std::string prefix =
+            line == 0 ? file + ": " : file + ":" + std::to_string(line) + ":";
         if (e.GetFile() != file || e.GetLine() != line || e.GetField() != field)
         {
             return ::testing::AssertionFailure()
