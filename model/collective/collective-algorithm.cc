@@ -1,0 +1,483 @@
+/*
+ * Copyright (c) 2026 ai-fabric authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#include "collective-algorithm.h"
+
+#include "ns3/abort.h"
+#include "ns3/fabric-config-error.h"
+#include "ns3/log.h"
+#include "ns3/uinteger.h"
+
+#include <algorithm>
+#include <map>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("CollectiveAlgorithm");
+
+NS_OBJECT_ENSURE_REGISTERED(CollectiveAlgorithm);
+
+namespace
+{
+
+/// \return piece `index` of `total` cut into `parts` pieces, remainders to the first pieces
+uint64_t
+Share(uint64_t total, uint64_t parts, uint64_t index)
+{
+    return total / parts + (index < total % parts ? 1 : 0);
+}
+
+} // namespace
+
+RankLayout
+RankLayout::Flat(uint32_t nranks)
+{
+    RankLayout layout;
+    for (uint32_t r = 0; r < nranks; ++r)
+    {
+        layout.server.push_back(r);
+    }
+    return layout;
+}
+
+RankLayout
+RankLayout::Uniform(uint32_t servers, uint32_t ranksPerServer)
+{
+    RankLayout layout;
+    for (uint32_t s = 0; s < servers; ++s)
+    {
+        for (uint32_t i = 0; i < ranksPerServer; ++i)
+        {
+            layout.server.push_back(s);
+        }
+    }
+    return layout;
+}
+
+uint32_t
+RankLayout::GetNRanks() const
+{
+    return static_cast<uint32_t>(server.size());
+}
+
+std::vector<std::vector<uint32_t>>
+RankLayout::GetServerRanks() const
+{
+    std::vector<std::vector<uint32_t>> groups;
+    std::map<uint32_t, size_t> index;
+    for (uint32_t r = 0; r < server.size(); ++r)
+    {
+        auto it = index.find(server[r]);
+        if (it == index.end())
+        {
+            it = index.emplace(server[r], groups.size()).first;
+            groups.emplace_back();
+        }
+        groups[it->second].push_back(r);
+    }
+    return groups;
+}
+
+TypeId
+CollectiveAlgorithm::GetTypeId()
+{
+    static TypeId tid =
+        TypeId("ns3::CollectiveAlgorithm")
+            .SetParent<Object>()
+            .SetGroupName("AiFabric")
+            .AddAttribute("Channels",
+                          "Channels (as NCCL's): every slot of the buffer is split over this many "
+                          "channels, each an independent copy of the algorithm on its share.",
+                          UintegerValue(1),
+                          MakeUintegerAccessor(&CollectiveAlgorithm::m_channels),
+                          MakeUintegerChecker<uint32_t>(1))
+            .AddAttribute("ChunkSize",
+                          "Largest chunk in bytes: each channel's share is cut into pieces of at "
+                          "most this many bytes per slot, which pipeline through the algorithm's "
+                          "steps. 0: one piece per channel (no pipelining).",
+                          UintegerValue(0),
+                          MakeUintegerAccessor(&CollectiveAlgorithm::m_chunkSize),
+                          MakeUintegerChecker<uint64_t>());
+    return tid;
+}
+
+CollectiveAlgorithm::CollectiveAlgorithm()
+    : m_channels(1),
+      m_chunkSize(0)
+{
+    NS_LOG_FUNCTION(this);
+}
+
+CollectiveAlgorithm::~CollectiveAlgorithm()
+{
+    NS_LOG_FUNCTION(this);
+}
+
+bool
+CollectiveAlgorithm::Supports(CollectiveOp op, const RankLayout& layout) const
+{
+    return GetUnsupportedReason(op, layout).empty();
+}
+
+uint32_t
+CollectiveAlgorithm::GetChannels() const
+{
+    return m_channels;
+}
+
+uint64_t
+CollectiveAlgorithm::GetChunkSize() const
+{
+    return m_chunkSize;
+}
+
+CollectiveSchedule
+CollectiveAlgorithm::Build(CollectiveOp op,
+                           uint64_t bytes,
+                           const RankLayout& layout,
+                           uint32_t root,
+                           uint32_t peer) const
+{
+    NS_LOG_FUNCTION(this << CollectiveOpName(op) << bytes << layout.GetNRanks() << root << peer);
+    const std::string where = GetInstanceTypeId().GetName() + " " + CollectiveOpName(op);
+    const uint32_t n = layout.GetNRanks();
+    if (n == 0)
+    {
+        throw FabricConfigError(where, "the rank layout has no ranks");
+    }
+    const bool rooted = op == CollectiveOp::BROADCAST || op == CollectiveOp::REDUCE ||
+                        op == CollectiveOp::SEND_RECV;
+    if (rooted && root >= n)
+    {
+        throw FabricConfigError(where,
+                                "root " + std::to_string(root) + " is not a rank of " +
+                                    std::to_string(n));
+    }
+    if (op == CollectiveOp::SEND_RECV && n > 1 && (peer >= n || peer == root))
+    {
+        throw FabricConfigError(where,
+                                "peer " + std::to_string(peer) + " is not a rank of " +
+                                    std::to_string(n) + " other than the root " +
+                                    std::to_string(root));
+    }
+    const std::string reason = GetUnsupportedReason(op, layout);
+    if (!reason.empty())
+    {
+        throw FabricConfigError(where, reason);
+    }
+
+    CollectiveSchedule schedule;
+    schedule.op = op;
+    schedule.nranks = n;
+    schedule.root = rooted ? root : 0;
+    schedule.peer = op == CollectiveOp::SEND_RECV ? (n > 1 ? peer : root) : 0;
+    schedule.bytes = bytes;
+    schedule.algorithm = GetName();
+    if (bytes == 0)
+    {
+        NS_LOG_LOGIC("no bytes: empty schedule");
+        return schedule;
+    }
+    if (n == 1)
+    {
+        NS_LOG_LOGIC("one rank: nothing moves");
+        schedule.chunks = 1;
+        schedule.chunkBytes.push_back(bytes);
+        return schedule;
+    }
+
+    // Slots and their bytes.
+    uint32_t slots = 0;
+    std::vector<uint64_t> slotBytes;
+    switch (op)
+    {
+    case CollectiveOp::REDUCE_SCATTER:
+    case CollectiveOp::ALL_GATHER:
+        slots = n;
+        for (uint32_t s = 0; s < n; ++s)
+        {
+            slotBytes.push_back(Share(bytes, n, s));
+        }
+        break;
+    case CollectiveOp::ALL_TO_ALL:
+        slots = n * n;
+        for (uint32_t s = 0; s < slots; ++s)
+        {
+            slotBytes.push_back(Share(bytes, n, s % n));
+        }
+        break;
+    default:
+        slots = GetSlots(op, layout);
+        NS_ABORT_MSG_IF(slots == 0, GetName() << " has no slots for " << CollectiveOpName(op));
+        for (uint32_t s = 0; s < slots; ++s)
+        {
+            slotBytes.push_back(Share(bytes, slots, s));
+        }
+        break;
+    }
+
+    // Slices: channel by channel, piece by piece; slot s of slice i is chunk i * slots + s.
+    struct Slice
+    {
+        uint32_t channel;
+        uint32_t piece;
+    };
+
+    std::vector<Slice> slices;
+    for (uint32_t ch = 0; ch < m_channels; ++ch)
+    {
+        uint64_t largest = 0;
+        for (uint32_t s = 0; s < slots; ++s)
+        {
+            largest = std::max(largest, Share(slotBytes[s], m_channels, ch));
+        }
+        uint64_t pieces = 1;
+        if (m_chunkSize > 0 && largest > m_chunkSize)
+        {
+            pieces = (largest + m_chunkSize - 1) / m_chunkSize;
+        }
+        for (uint64_t p = 0; p < pieces; ++p)
+        {
+            for (uint32_t s = 0; s < slots; ++s)
+            {
+                schedule.chunkBytes.push_back(
+                    Share(Share(slotBytes[s], m_channels, ch), pieces, p));
+            }
+            slices.push_back({ch, static_cast<uint32_t>(p)});
+        }
+    }
+    schedule.chunks = static_cast<uint32_t>(schedule.chunkBytes.size());
+    NS_LOG_LOGIC(slices.size() << " slices of " << slots << " slots");
+
+    SliceBuilder builder(schedule, slots);
+    for (uint32_t i = 0; i < slices.size(); ++i)
+    {
+        builder.BeginSlice(i * slots, slices[i].channel, slices[i].piece);
+        BuildSlice(builder, op, layout, root, peer);
+    }
+    builder.Finish();
+    return schedule;
+}
+
+uint32_t
+CollectiveAlgorithm::AddRingReduceScatter(SliceBuilder& builder,
+                                          const std::vector<uint32_t>& ring,
+                                          const std::vector<std::vector<uint32_t>>& groups,
+                                          uint32_t firstStep)
+{
+    const uint32_t m = static_cast<uint32_t>(ring.size());
+    if (m < 2)
+    {
+        return firstStep;
+    }
+    for (uint32_t k = 0; k + 1 < m; ++k)
+    {
+        for (uint32_t i = 0; i < m; ++i)
+        {
+            for (uint32_t slot : groups[(i + m - k - 1) % m])
+            {
+                builder.Send(ring[i], ring[(i + 1) % m], slot, true, firstStep + k);
+            }
+        }
+    }
+    return firstStep + m - 1;
+}
+
+uint32_t
+CollectiveAlgorithm::AddRingAllGather(SliceBuilder& builder,
+                                      const std::vector<uint32_t>& ring,
+                                      const std::vector<std::vector<uint32_t>>& groups,
+                                      uint32_t firstStep)
+{
+    const uint32_t m = static_cast<uint32_t>(ring.size());
+    if (m < 2)
+    {
+        return firstStep;
+    }
+    for (uint32_t k = 0; k + 1 < m; ++k)
+    {
+        for (uint32_t i = 0; i < m; ++i)
+        {
+            for (uint32_t slot : groups[(i + m - k) % m])
+            {
+                builder.Send(ring[i], ring[(i + 1) % m], slot, false, firstStep + k);
+            }
+        }
+    }
+    return firstStep + m - 1;
+}
+
+uint32_t
+CollectiveAlgorithm::AddChain(SliceBuilder& builder,
+                              const std::vector<uint32_t>& chain,
+                              uint32_t slot,
+                              bool reduce,
+                              uint32_t firstStep)
+{
+    uint32_t step = firstStep;
+    for (size_t h = 0; h + 1 < chain.size(); ++h)
+    {
+        builder.Send(chain[h], chain[h + 1], slot, reduce, step++);
+    }
+    return step;
+}
+
+// ------------------------------------------------------------------------------- SliceBuilder
+
+CollectiveAlgorithm::SliceBuilder::SliceBuilder(CollectiveSchedule& schedule, uint32_t slots)
+    : m_schedule(schedule),
+      m_slots(slots)
+{
+}
+
+void
+CollectiveAlgorithm::SliceBuilder::BeginSlice(uint32_t firstChunk,
+                                              uint32_t channel,
+                                              uint32_t stepOffset)
+{
+    m_firstChunk = firstChunk;
+    m_channel = channel;
+    m_stepOffset = stepOffset;
+    m_locations.clear();
+    m_slotTransfers.assign(m_slots, {});
+    m_anc.assign(m_slots, {});
+}
+
+uint32_t
+CollectiveAlgorithm::SliceBuilder::GetNRanks() const
+{
+    return m_schedule.nranks;
+}
+
+void
+CollectiveAlgorithm::SliceBuilder::Send(uint32_t src,
+                                        uint32_t dst,
+                                        uint32_t slot,
+                                        bool reduce,
+                                        uint32_t step)
+{
+    NS_ABORT_MSG_IF(slot >= m_slots || src >= m_schedule.nranks || dst >= m_schedule.nranks ||
+                        src == dst,
+                    "bad transfer " << src << " -> " << dst << " slot " << slot);
+    const uint32_t chunk = m_firstChunk + slot;
+    if (m_schedule.chunkBytes[chunk] == 0)
+    {
+        return;
+    }
+    const uint32_t index = static_cast<uint32_t>(m_schedule.transfers.size());
+    CollectiveTransfer t;
+    t.src = src;
+    t.dst = dst;
+    t.chunk = chunk;
+    t.bytes = m_schedule.chunkBytes[chunk];
+    t.reduce = reduce;
+    t.step = m_stepOffset + step;
+    t.channel = m_channel;
+
+    // Candidate dependencies from the data: what the sender's copy holds, and for the receiver's
+    // copy what must happen before it changes.
+    std::vector<uint32_t> candidates;
+    Location& from = m_locations[static_cast<uint64_t>(src) * m_slots + slot];
+    Location& to = m_locations[static_cast<uint64_t>(dst) * m_slots + slot];
+    candidates.insert(candidates.end(), from.writers.begin(), from.writers.end());
+    candidates.insert(candidates.end(), to.readers.begin(), to.readers.end());
+    if (reduce)
+    {
+        if (to.copied)
+        {
+            candidates.push_back(to.writers.front());
+        }
+    }
+    else
+    {
+        candidates.insert(candidates.end(), to.writers.begin(), to.writers.end());
+    }
+    from.readers.push_back(index);
+    if (reduce)
+    {
+        to.writers.push_back(index);
+    }
+    else
+    {
+        to.writers.assign(1, index);
+        to.readers.clear();
+        to.copied = true;
+    }
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+
+    // Keep only the candidates not implied by the others (all on this chunk).
+    const uint32_t local = static_cast<uint32_t>(m_slotTransfers[slot].size());
+    std::vector<uint64_t> anc(local / 64 + 1, 0);
+    for (uint32_t d : candidates)
+    {
+        const auto& a = m_anc[slot][m_local[d]];
+        for (size_t w = 0; w < a.size(); ++w)
+        {
+            anc[w] |= a[w];
+        }
+    }
+    for (uint32_t d : candidates)
+    {
+        const uint32_t ld = m_local[d];
+        if (!(anc[ld / 64] >> (ld % 64) & 1))
+        {
+            t.deps.push_back(d);
+            NS_ABORT_MSG_IF(m_schedule.transfers[d].step >= t.step,
+                            "transfer at step " << t.step << " (" << src << " -> " << dst
+                                                << " slot " << slot << ") depends on one at step "
+                                                << m_schedule.transfers[d].step);
+        }
+    }
+    for (uint32_t d : candidates)
+    {
+        const uint32_t ld = m_local[d];
+        anc[ld / 64] |= uint64_t{1} << (ld % 64);
+    }
+    m_anc[slot].push_back(std::move(anc));
+    m_slotTransfers[slot].push_back(index);
+    m_local.push_back(local);
+    m_schedule.transfers.push_back(std::move(t));
+}
+
+void
+CollectiveAlgorithm::SliceBuilder::Finish()
+{
+    auto& transfers = m_schedule.transfers;
+    std::vector<uint32_t> order(transfers.size());
+    for (uint32_t i = 0; i < order.size(); ++i)
+    {
+        order[i] = i;
+    }
+    std::stable_sort(order.begin(), order.end(), [&transfers](uint32_t a, uint32_t b) {
+        return transfers[a].step < transfers[b].step;
+    });
+    std::vector<uint32_t> position(transfers.size());
+    for (uint32_t i = 0; i < order.size(); ++i)
+    {
+        position[order[i]] = i;
+    }
+    std::vector<CollectiveTransfer> sorted;
+    sorted.reserve(transfers.size());
+    for (uint32_t old : order)
+    {
+        CollectiveTransfer t = std::move(transfers[old]);
+        for (auto& d : t.deps)
+        {
+            d = position[d];
+        }
+        std::sort(t.deps.begin(), t.deps.end());
+        sorted.push_back(std::move(t));
+    }
+    transfers = std::move(sorted);
+    m_locations.clear();
+    m_slotTransfers.clear();
+    m_anc.clear();
+    m_local.clear();
+}
+
+} // namespace ns3

@@ -1,0 +1,124 @@
+/*
+ * Copyright (c) 2026 ai-fabric authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#include "ring-algorithm.h"
+
+#include "ns3/log.h"
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("RingAlgorithm");
+
+NS_OBJECT_ENSURE_REGISTERED(RingAlgorithm);
+
+TypeId
+RingAlgorithm::GetTypeId()
+{
+    static TypeId tid = TypeId("ns3::RingAlgorithm")
+                            .SetParent<CollectiveAlgorithm>()
+                            .SetGroupName("AiFabric")
+                            .AddConstructor<RingAlgorithm>();
+    return tid;
+}
+
+RingAlgorithm::RingAlgorithm()
+{
+    NS_LOG_FUNCTION(this);
+}
+
+RingAlgorithm::~RingAlgorithm()
+{
+    NS_LOG_FUNCTION(this);
+}
+
+std::string
+RingAlgorithm::GetName() const
+{
+    return "ring";
+}
+
+std::string
+RingAlgorithm::GetUnsupportedReason(CollectiveOp op, const RankLayout& /* layout */) const
+{
+    if (op == CollectiveOp::ALL_TO_ALL || op == CollectiveOp::SEND_RECV)
+    {
+        return "the ring implements all-reduce, reduce-scatter, all-gather, broadcast and reduce, "
+               "not " +
+               CollectiveOpName(op) + " (use DirectAlgorithm)";
+    }
+    return "";
+}
+
+std::vector<uint32_t>
+RingAlgorithm::GetRingOrder(const RankLayout& layout)
+{
+    std::vector<uint32_t> ring;
+    for (const auto& ranks : layout.GetServerRanks())
+    {
+        ring.insert(ring.end(), ranks.begin(), ranks.end());
+    }
+    return ring;
+}
+
+uint32_t
+RingAlgorithm::GetSlots(CollectiveOp op, const RankLayout& layout) const
+{
+    return op == CollectiveOp::ALL_REDUCE ? layout.GetNRanks() : 1;
+}
+
+void
+RingAlgorithm::BuildSlice(SliceBuilder& builder,
+                          CollectiveOp op,
+                          const RankLayout& layout,
+                          uint32_t root,
+                          uint32_t /* peer */) const
+{
+    const std::vector<uint32_t> ring = GetRingOrder(layout);
+    const uint32_t n = static_cast<uint32_t>(ring.size());
+    // Slot of ring position i: the shard of its rank (all-reduce: any labelling would do).
+    std::vector<std::vector<uint32_t>> groups(n);
+    for (uint32_t i = 0; i < n; ++i)
+    {
+        groups[i].push_back(ring[i]);
+    }
+    uint32_t rootPos = 0;
+    while (ring[rootPos] != root)
+    {
+        ++rootPos;
+    }
+    std::vector<uint32_t> chain;
+    switch (op)
+    {
+    case CollectiveOp::REDUCE_SCATTER:
+        AddRingReduceScatter(builder, ring, groups, 0);
+        break;
+    case CollectiveOp::ALL_GATHER:
+        AddRingAllGather(builder, ring, groups, 0);
+        break;
+    case CollectiveOp::ALL_REDUCE:
+        AddRingAllGather(builder, ring, groups, AddRingReduceScatter(builder, ring, groups, 0));
+        break;
+    case CollectiveOp::BROADCAST:
+        for (uint32_t h = 0; h < n; ++h)
+        {
+            chain.push_back(ring[(rootPos + h) % n]);
+        }
+        AddChain(builder, chain, 0, false, 0);
+        break;
+    case CollectiveOp::REDUCE:
+        for (uint32_t h = 1; h <= n; ++h)
+        {
+            chain.push_back(ring[(rootPos + h) % n]);
+        }
+        AddChain(builder, chain, 0, true, 0);
+        break;
+    default:
+        break;
+    }
+}
+
+} // namespace ns3
