@@ -362,7 +362,7 @@ TEST_F(AnalyticalBackendTest, SingleTransferOverNvlinks)
     }
 }
 
-TEST_F(AnalyticalBackendTest, TransfersOfOneStepShareALink)
+TEST_F(AnalyticalBackendTest, TransfersAtTheSameTimeShareALink)
 {
     // Hosts 0 and 1 both send to host 2 through one IB switch: its port to host 2 is shared.
     TopologyHelper helper;
@@ -397,12 +397,13 @@ TEST_F(AnalyticalBackendTest, TransfersOfOneStepShareALink)
     EXPECT_NE(same.hottest[0].name.find("-> s2.gpu0"), std::string::npos) << same.hottest[0].name;
     EXPECT_NEAR(same.hottest[0].utilisation, 1.0, 1e-2); // all but the path latency
     EXPECT_EQ(same.GetTotalLinkBytes(), 2 * bytes * 2);
-    // In different steps they do not share (the model takes steps as what runs together).
+    // Labelled with different steps but running at the same time, they share all the same:
+    // sharing follows time, not labels.
     const auto apart = Backend(false)->Run(Transfers(3, {{0, 2, bytes, 0}, {1, 2, bytes, 1}}),
                                            topo,
                                            {},
                                            CollectiveProtocol::SIMPLE);
-    EXPECT_NEAR(apart.completion.GetSeconds(), path + bytes / (2 * half), 2e-12);
+    EXPECT_NEAR(apart.completion.GetSeconds(), path + bytes / half, 2e-12);
 
     // On a DGX H100, GPU 0 sending to GPUs 1 and 2 at once halves its 18 sprayed NVLinks.
     Simulator::Destroy();
@@ -607,19 +608,19 @@ TEST_F(AnalyticalBackendTest, RingAllReduceOnTwoDgxH100OverNdr)
         EXPECT_EQ(t.link, crosses ? NcclLinkType::NET : NcclLinkType::NVLINK) << i;
         if (crosses)
         {
-            EXPECT_NEAR((t.end - t.ready).GetSeconds(), tIb, packet) << i;
-            EXPECT_EQ(t.sharers, mostSharers);
-            EXPECT_DOUBLE_EQ(t.rate, bandwidth);
-        }
-        else
-        {
-            EXPECT_NEAR((t.end - t.ready).GetSeconds(), tNv, 1e-11) << i;
+            // Never faster than the chunk alone on the fabric; slower while the other
+            // inter-server transfer shares its links.
+            EXPECT_GE((t.end - t.start).GetSeconds(), c / port) << i;
+            EXPECT_LE(t.rate, port * (1 + 1e-12)) << i;
         }
     }
-    // Transfer (k, r) waits for (k-1, r-1): a chain walks the ring. The longest of the 16
-    // chains of 30 transfers crosses the fabric 4 times (twice each at ranks 7 and 15) and
-    // NVLink 26 times.
-    EXPECT_NEAR(r.completion.GetSeconds(), 26 * tNv + 4 * tIb, 4 * packet);
+    // The fabric's shared hop carries both inter-server transfers of every step, one after
+    // another on each connection: 2 x 30 chunks at the port's rate, after the NVLink chain that
+    // brings the first chunk to rank 7, give or take the path latencies of the chunks.
+    const double busy = 2.0 * 30 * c / (port * mostSharers / 2);
+    EXPECT_GE(r.completion.GetSeconds(), busy);
+    EXPECT_LE(r.completion.GetSeconds(), busy + 8 * tNv + 30 * (tIb - c / bandwidth) + packet);
+    (void)tNv;
     // The hottest ports are the fabric's: a chunk a step from each inter-server transfer.
     ASSERT_FALSE(r.hottest.empty());
     EXPECT_EQ(r.hottest[0].bytes, mostSharers * 30 * (bytes / n));

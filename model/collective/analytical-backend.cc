@@ -17,8 +17,11 @@
 #include "ns3/uinteger.h"
 
 #include <algorithm>
+#include <deque>
 #include <limits>
 #include <map>
+#include <queue>
+#include <tuple>
 #include <unordered_map>
 
 namespace ns3
@@ -286,72 +289,20 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
         pathOf[i] = &it->second;
     }
 
-    // Sharing: per step, the transfers using each port.
-    std::map<uint32_t, std::vector<size_t>> byStep;
-    for (size_t i = 0; i < n; ++i)
-    {
-        byStep[schedule.transfers[i].step].push_back(i);
-    }
-    std::vector<std::vector<uint32_t>> sharers(n);
-    std::vector<size_t> mark(n, std::numeric_limits<size_t>::max());
-    size_t stamp = 0;
-    for (const auto& [step, members] : byStep)
-    {
-        std::unordered_map<FabricNetDevice*, std::vector<size_t>> users;
-        for (size_t i : members)
-        {
-            for (const auto& hop : pathOf[i]->hops)
-            {
-                for (FabricNetDevice* port : hop.ports)
-                {
-                    users[port].push_back(i);
-                }
-            }
-        }
-        for (size_t i : members)
-        {
-            for (const auto& hop : pathOf[i]->hops)
-            {
-                if (hop.ports.size() == 1)
-                {
-                    sharers[i].push_back(static_cast<uint32_t>(users[hop.ports[0]].size()));
-                    continue;
-                }
-                ++stamp;
-                uint32_t count = 0;
-                for (FabricNetDevice* port : hop.ports)
-                {
-                    for (size_t j : users[port])
-                    {
-                        if (mark[j] != stamp)
-                        {
-                            mark[j] = stamp;
-                            ++count;
-                        }
-                    }
-                }
-                sharers[i].push_back(count);
-            }
-        }
-    }
-
-    // Timing, in schedule order (dependencies point only backward).
+    // Fixed parts of each transfer: its step latency, its wire bytes, and the latency of its
+    // first packet through the path beyond the time its bytes take at the bottleneck.
     AnalyticalResult result;
     result.transfers.resize(n);
-    std::vector<double> end(n, 0.0);
-    double completion = 0;
+    std::vector<double> stepOf(n);
+    std::vector<double> wire(n);
+    std::vector<double> tailLatency(n);
+    std::vector<double> firstPacketOf(n);
     for (size_t i = 0; i < n; ++i)
     {
         const CollectiveTransfer& t = schedule.transfers[i];
         const PathInfo& path = *pathOf[i];
-        AnalyticalTransferTiming& timing = result.transfers[i];
-        double ready = base;
-        for (uint32_t d : t.deps)
-        {
-            ready = std::max(ready, end[d]);
-        }
-        const double step = stepLatency[static_cast<int>(path.link)];
-        if (step < 0)
+        stepOf[i] = stepLatency[static_cast<int>(path.link)];
+        if (stepOf[i] < 0)
         {
             throw FabricConfigError(where,
                                     "transfer " + std::to_string(i) + ": NCCL's " +
@@ -359,73 +310,260 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
                                         CollectiveProtocolName(protocol) + " over " +
                                         NcclLinkTypeName(path.link));
         }
-        const double start = ready + step;
-
-        // Bottleneck rate and the first packet's way through.
-        const double wire = static_cast<double>(t.bytes) / protoEff;
+        wire[i] = static_cast<double>(t.bytes) / protoEff;
         uint32_t mtu = std::numeric_limits<uint32_t>::max();
+        double bottleneck = std::numeric_limits<double>::infinity();
         for (const auto& hop : path.hops)
         {
             mtu = std::min(mtu, hop.mtu);
+            bottleneck = std::min(bottleneck, hop.aggregate);
         }
-        const double first = std::min(wire, static_cast<double>(mtu));
-        double bottleneck = std::numeric_limits<double>::infinity();
-        uint32_t bottleneckHop = 0;
+        const double first = std::min(wire[i], static_cast<double>(mtu));
         double head = 0; // when the first packet's head leaves the current hop
         double tail = 0; // when its tail has left it
         for (size_t h = 0; h < path.hops.size(); ++h)
         {
             const HopInfo& hop = path.hops[h];
-            const double s = sharers[i][h];
-            const double share = hop.aggregate / s;
-            if (share < bottleneck)
-            {
-                bottleneck = share;
-                bottleneckHop = static_cast<uint32_t>(h);
-            }
-            const double tau =
-                first / hop.slowest * std::max(1.0, s / static_cast<double>(hop.ports.size()));
-            if (h == 0)
-            {
-                head = 0;
-            }
-            else
+            const double tau = first / hop.slowest;
+            if (h > 0)
             {
                 const double delay = path.hops[h - 1].delay;
-                const double headIn = head + delay;
-                const double tailIn = tail + delay;
-                head = hop.cutThrough ? std::max(headIn + hop.switchLatency, tailIn - tau)
-                                      : tailIn + hop.switchLatency;
+                head = hop.cutThrough
+                           ? std::max(head + delay + hop.switchLatency, tail + delay - tau)
+                           : tail + delay + hop.switchLatency;
             }
             tail = head + tau;
         }
-        const double firstPacket = path.hops.empty() ? 0.0 : tail + path.hops.back().delay;
-        double finish = start + firstPacket;
-        if (!path.hops.empty())
-        {
-            finish += (wire - first) / bottleneck;
-        }
-        if (t.reduce && reductionRate > 0)
-        {
-            finish += static_cast<double>(t.bytes) / reductionRate;
-        }
-        end[i] = finish;
-        completion = std::max(completion, finish);
+        firstPacketOf[i] = path.hops.empty() ? 0.0 : tail + path.hops.back().delay;
+        tailLatency[i] =
+            path.hops.empty() ? 0.0 : std::max(0.0, firstPacketOf[i] - first / bottleneck);
+    }
 
-        timing.ready = Seconds(ready);
-        timing.start = Seconds(start);
-        timing.end = Seconds(finish);
-        timing.stepLatency = Seconds(step);
-        timing.firstPacket = Seconds(firstPacket);
-        timing.rate = path.hops.empty() ? 0.0 : bottleneck * protoEff;
+    // Ports, and for each transfer the ports of each hop.
+    std::unordered_map<FabricNetDevice*, uint32_t> portIndex;
+    std::vector<double> portRate;
+    std::vector<std::vector<std::vector<uint32_t>>> hopPorts(n);
+    for (size_t i = 0; i < n; ++i)
+    {
+        for (const auto& hop : pathOf[i]->hops)
+        {
+            std::vector<uint32_t> ports;
+            for (size_t p = 0; p < hop.ports.size(); ++p)
+            {
+                auto [it, fresh] = portIndex.emplace(hop.ports[p], portRate.size());
+                if (fresh)
+                {
+                    portRate.push_back(hop.portRates[p]);
+                }
+                ports.push_back(it->second);
+            }
+            hopPorts[i].push_back(ports);
+        }
+    }
+
+    // Fluid sharing in time: while transfers move data at once, each port's rate is split
+    // equally among those crossing it, and a transfer moves at the slowest of its hops (a hop
+    // sprayed over several ports sums its shares of them). Transfers that run at the same time
+    // share, whichever step or channel they belong to.
+    std::vector<uint32_t> users(portRate.size(), 0);
+    std::vector<uint32_t> waiting(n, 0);
+    std::vector<std::vector<uint32_t>> dependents(n);
+    for (size_t i = 0; i < n; ++i)
+    {
+        waiting[i] = static_cast<uint32_t>(schedule.transfers[i].deps.size());
+        for (uint32_t d : schedule.transfers[i].deps)
+        {
+            dependents[d].push_back(static_cast<uint32_t>(i));
+        }
+    }
+    typedef std::pair<double, uint32_t> Event;
+    std::priority_queue<Event, std::vector<Event>, std::greater<Event>> starts;
+    std::priority_queue<Event, std::vector<Event>, std::greater<Event>> finishes;
+    std::vector<double> end(n, 0.0);
+    std::vector<double> ready(n, base);
+    std::vector<double> remaining(wire);
+    std::vector<double> rate(n, 0.0);
+    std::vector<double> drainStart(n, 0.0);
+    std::vector<bool> recorded(n, false);
+    std::vector<uint32_t> bottleneckOf(n, 0);
+    std::vector<uint32_t> sharersOf(n, 1);
+    std::vector<uint32_t> active;
+    // Transfers between the same two ranks on the same channel share one connection (a queue
+    // pair), which sends its messages one after another, in the order they were posted.
+    std::map<std::tuple<uint32_t, uint32_t, uint32_t>, std::deque<uint32_t>> connection;
+    std::vector<std::tuple<uint32_t, uint32_t, uint32_t>> connectionOf(n);
+    for (size_t i = 0; i < n; ++i)
+    {
+        const CollectiveTransfer& t = schedule.transfers[i];
+        connectionOf[i] = std::make_tuple(t.src, t.dst, t.channel);
+    }
+    auto scheduleStart = [&](uint32_t i) {
+        for (uint32_t d : schedule.transfers[i].deps)
+        {
+            ready[i] = std::max(ready[i], end[d]);
+        }
+        starts.emplace(ready[i] + stepOf[i], i);
+    };
+    for (uint32_t i = 0; i < n; ++i)
+    {
+        if (waiting[i] == 0)
+        {
+            scheduleStart(i);
+        }
+    }
+    const double inf = std::numeric_limits<double>::infinity();
+    double now = 0;
+    double completion = 0;
+    bool dirty = false;
+    auto activate = [&](uint32_t i, double at) {
+        drainStart[i] = at;
+        active.push_back(i);
+        for (const auto& ports : hopPorts[i])
+        {
+            for (uint32_t p : ports)
+            {
+                ++users[p];
+            }
+        }
+        if (hopPorts[i].empty())
+        {
+            rate[i] = inf;
+        }
+        dirty = true;
+    };
+    while (!starts.empty() || !active.empty() || !finishes.empty())
+    {
+        if (dirty)
+        {
+            for (uint32_t i : active)
+            {
+                double r = inf;
+                uint32_t bottleneckHop = 0;
+                for (size_t h = 0; h < hopPorts[i].size(); ++h)
+                {
+                    double hop = 0;
+                    for (uint32_t p : hopPorts[i][h])
+                    {
+                        hop += portRate[p] / users[p];
+                    }
+                    if (hop < r)
+                    {
+                        r = hop;
+                        bottleneckHop = static_cast<uint32_t>(h);
+                    }
+                }
+                rate[i] = r;
+                if (!recorded[i] && !hopPorts[i].empty())
+                {
+                    // What the transfer met when it began: its bottleneck and who shared it.
+                    recorded[i] = true;
+                    bottleneckOf[i] = bottleneckHop;
+                    uint32_t most = 0;
+                    for (uint32_t p : hopPorts[i][bottleneckHop])
+                    {
+                        most = std::max(most, users[p]);
+                    }
+                    sharersOf[i] = most;
+                }
+            }
+            dirty = false;
+        }
+        double tDrain = inf;
+        for (uint32_t i : active)
+        {
+            tDrain = std::min(tDrain, now + (rate[i] == inf ? 0.0 : remaining[i] / rate[i]));
+        }
+        const double tStart = starts.empty() ? inf : starts.top().first;
+        const double tFinish = finishes.empty() ? inf : finishes.top().first;
+        const double t = std::min({tDrain, tStart, tFinish});
+        for (uint32_t i : active)
+        {
+            remaining[i] -= rate[i] == inf ? remaining[i] : rate[i] * (t - now);
+        }
+        now = t;
+        if (t == tFinish)
+        {
+            while (!finishes.empty() && finishes.top().first <= t)
+            {
+                const uint32_t i = finishes.top().second;
+                finishes.pop();
+                end[i] = t;
+                completion = std::max(completion, t);
+                for (uint32_t next : dependents[i])
+                {
+                    if (--waiting[next] == 0)
+                    {
+                        scheduleStart(next);
+                    }
+                }
+            }
+        }
+        else if (t == tStart)
+        {
+            while (!starts.empty() && starts.top().first <= t)
+            {
+                const uint32_t i = starts.top().second;
+                starts.pop();
+                auto& queue = connection[connectionOf[i]];
+                queue.push_back(i);
+                if (queue.size() == 1)
+                {
+                    activate(i, t);
+                }
+            }
+        }
+        else
+        {
+            for (size_t k = 0; k < active.size();)
+            {
+                const uint32_t i = active[k];
+                if (remaining[i] <= 1e-6 * std::max(1.0, wire[i]))
+                {
+                    const CollectiveTransfer& tr = schedule.transfers[i];
+                    double finish = t + tailLatency[i];
+                    if (tr.reduce && reductionRate > 0)
+                    {
+                        finish += static_cast<double>(tr.bytes) / reductionRate;
+                    }
+                    finishes.emplace(finish, i);
+                    const double span = t - drainStart[i];
+                    rate[i] = span > 0 ? wire[i] / span : 0.0;
+                    for (const auto& ports : hopPorts[i])
+                    {
+                        for (uint32_t p : ports)
+                        {
+                            --users[p];
+                        }
+                    }
+                    active[k] = active.back();
+                    active.pop_back();
+                    dirty = true;
+                    auto& queue = connection[connectionOf[i]];
+                    queue.pop_front();
+                    if (!queue.empty())
+                    {
+                        activate(queue.front(), t); // the connection's next message
+                    }
+                    continue;
+                }
+                ++k;
+            }
+        }
+    }
+    for (size_t i = 0; i < n; ++i)
+    {
+        const PathInfo& path = *pathOf[i];
+        AnalyticalTransferTiming& timing = result.transfers[i];
+        timing.ready = Seconds(ready[i]);
+        timing.start = Seconds(ready[i] + stepOf[i]);
+        timing.end = Seconds(end[i]);
+        timing.stepLatency = Seconds(stepOf[i]);
+        timing.firstPacket = Seconds(firstPacketOf[i]);
+        timing.rate = path.hops.empty() ? 0.0 : rate[i] * protoEff;
         timing.hops = static_cast<uint32_t>(path.hops.size());
-        timing.bottleneckHop = bottleneckHop;
-        timing.sharers = path.hops.empty() ? 1 : sharers[i][bottleneckHop];
+        timing.bottleneckHop = bottleneckOf[i];
+        timing.sharers = sharersOf[i];
         timing.link = path.link;
-        NS_LOG_LOGIC("transfer " << i << " " << t.src << "->" << t.dst << " step " << t.step
-                                 << ": ready " << ready << " s, end " << finish << " s, rate "
-                                 << timing.rate << " B/s (hop " << bottleneckHop << " shared by "
-                                 << timing.sharers << ")");
     }
     result.completion = Seconds(completion);
 

@@ -10,6 +10,7 @@
 #include "ns3/fabric-port-group.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
+#include "ns3/nvlink-net-device.h"
 #include "ns3/rdma-engine.h"
 #include "ns3/rdma-helper.h"
 #include "ns3/simulator.h"
@@ -125,7 +126,9 @@ PacketExecutor::GetQueuePair(uint32_t src, uint32_t dst, uint32_t channel)
 void
 PacketExecutor::Run(const CollectiveSchedule& schedule,
                     double efficiency,
-                    Time stepLatency,
+                    Time baseLatency,
+                    Time intraStepLatency,
+                    Time interStepLatency,
                     DoneCallback done)
 {
     if (m_running)
@@ -146,7 +149,8 @@ PacketExecutor::Run(const CollectiveSchedule& schedule,
     schedule.CheckStructure();
     m_schedule = schedule;
     m_efficiency = efficiency;
-    m_stepLatency = stepLatency;
+    m_intraLatency = intraStepLatency;
+    m_interLatency = interStepLatency;
     m_done = done;
     const auto n = static_cast<uint32_t>(schedule.transfers.size());
     m_waiting.assign(n, 0);
@@ -181,9 +185,23 @@ PacketExecutor::Run(const CollectiveSchedule& schedule,
     {
         if (m_waiting[i] == 0)
         {
-            Simulator::Schedule(m_stepLatency, &PacketExecutor::Post, this, i);
+            Simulator::Schedule(baseLatency, &PacketExecutor::Ready, this, i);
         }
     }
+}
+
+void
+PacketExecutor::Ready(uint32_t index)
+{
+    // NCCL's NVLINK latency row for a transfer over NVLink ports, its NET row otherwise (as the
+    // analytical backend charges them).
+    const CollectiveTransfer& t = m_schedule.transfers[index];
+    const bool nvlink =
+        DynamicCast<NvlinkNetDevice>(m_topology->GetSourcePort(m_ranks[t.src], m_ranks[t.dst]));
+    Simulator::Schedule(nvlink ? m_intraLatency : m_interLatency,
+                        &PacketExecutor::Post,
+                        this,
+                        index);
 }
 
 void
@@ -239,7 +257,7 @@ PacketExecutor::Complete(uint32_t index)
     {
         if (--m_waiting[next] == 0)
         {
-            Simulator::Schedule(m_stepLatency, &PacketExecutor::Post, this, next);
+            Ready(next);
         }
     }
     if (m_completed == m_schedule.transfers.size())

@@ -79,12 +79,16 @@ class PacketExecutor : public Object
      * \brief Start running a schedule now.
      * \param schedule the schedule (copied)
      * \param efficiency the protocol's payload efficiency (0-1]: wire bytes = bytes / it
-     * \param stepLatency the protocol's latency added before each transfer is posted
+     * \param baseLatency the protocol's latency before the first transfers (NCCL's base)
+     * \param intraStepLatency the protocol's latency before each transfer over NVLink ports
+     * \param interStepLatency the same for a transfer over the network (NCCL's NET row)
      * \param done called when every transfer has completed
      */
     void Run(const CollectiveSchedule& schedule,
              double efficiency,
-             Time stepLatency,
+             Time baseLatency,
+             Time intraStepLatency,
+             Time interStepLatency,
              DoneCallback done);
 
     /** \return true while a schedule runs */
@@ -112,6 +116,8 @@ class PacketExecutor : public Object
 
     /** \param index a transfer whose dependencies are done: post it */
     void Post(uint32_t index);
+    /** \param index a transfer whose dependencies are done: post it after its step latency */
+    void Ready(uint32_t index);
     /**
      * \brief A message arrived at a receiver.
      * \param qp the receiver's queue pair
@@ -129,7 +135,8 @@ class PacketExecutor : public Object
 
     CollectiveSchedule m_schedule;                   //!< the schedule running
     double m_efficiency{1.0};                        //!< protocol payload efficiency
-    Time m_stepLatency;                              //!< protocol per-step latency
+    Time m_intraLatency;                             //!< protocol per-step latency, one server
+    Time m_interLatency;                             //!< protocol per-step latency, across servers
     std::vector<uint32_t> m_waiting;                 //!< per transfer: dependencies not yet done
     std::vector<std::vector<uint32_t>> m_dependents; //!< per transfer: who waits for it
     uint32_t m_completed{0};                         //!< transfers done

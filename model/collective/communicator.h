@@ -1,0 +1,193 @@
+/*
+ * Copyright (c) 2026 ai-fabric authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#ifndef COMMUNICATOR_H
+#define COMMUNICATOR_H
+
+#include "analytical-backend.h"
+#include "collective-algorithm.h"
+#include "collective-protocol.h"
+#include "collective-schedule.h"
+#include "packet-executor.h"
+
+#include "ns3/callback.h"
+#include "ns3/fabric-topology.h"
+#include "ns3/object.h"
+#include "ns3/traced-callback.h"
+
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+/**
+ * \ingroup ai-fabric
+ * \brief One collective as it ran: packet level and analytical side by side.
+ */
+struct CollectiveReport
+{
+    CollectiveOp op{CollectiveOp::ALL_REDUCE};               //!< the operation
+    uint64_t bytes{0};                                       //!< its size S (nccl-tests)
+    uint32_t nranks{0};                                      //!< communicator size
+    std::string algorithm;                                   //!< the algorithm that ran
+    CollectiveProtocol protocol{CollectiveProtocol::SIMPLE}; //!< the protocol
+    Time packetTime;             //!< packet-level duration (zero for an estimate only)
+    Time analyticalTime;         //!< analytical (alpha-beta) duration of the same schedule
+    AnalyticalResult analytical; //!< the analytical backend's details (per-link load...)
+
+    /** \return algbw of the packet-level run, bytes/s (nccl-tests: S / t) */
+    double PacketAlgBandwidth() const;
+    /** \return busbw of the packet-level run, bytes/s */
+    double PacketBusBandwidth() const;
+    /** \return algbw of the analytical result, bytes/s */
+    double AnalyticalAlgBandwidth() const;
+    /** \return busbw of the analytical result, bytes/s */
+    double AnalyticalBusBandwidth() const;
+};
+
+/**
+ * \ingroup ai-fabric
+ * \brief An NCCL-like communicator: a group of GPUs (ranks) of a fabric that run collectives.
+ *
+ * Each operation picks an algorithm and a protocol (the Algorithm and Protocol attributes, or
+ * NCCL's tuner model when they are "auto"), turns (op, bytes, ranks) into a CollectiveSchedule,
+ * and runs it twice: packet by packet over the RDMA transport (PacketExecutor), and through the
+ * alpha-beta model of the same schedule on the same topology (AnalyticalBackend). The report
+ * puts both side by side, so a difference between them is the network's doing.
+ * Split() makes sub-communicators (tensor, data, pipeline groups), as ncclCommSplit does.
+ */
+class Communicator : public Object
+{
+  public:
+    /**
+     * \brief Get the type ID.
+     * \return the object TypeId
+     */
+    static TypeId GetTypeId();
+
+    Communicator();
+    ~Communicator() override;
+
+    /// Called when an operation has completed.
+    typedef Callback<void, const CollectiveReport&> DoneCallback;
+
+    /**
+     * \brief Make the communicator a group of a fabric's GPUs.
+     * \param topology the fabric
+     * \param ranks the topology ranks of communicator ranks 0, 1, ... (distinct)
+     */
+    void Setup(Ptr<FabricTopology> topology, const std::vector<uint32_t>& ranks);
+
+    /**
+     * \param members communicator ranks of this communicator
+     * \return a communicator of those ranks, in that order, with this one's attributes
+     */
+    Ptr<Communicator> Split(const std::vector<uint32_t>& members) const;
+
+    /** \return the number of ranks */
+    uint32_t GetSize() const;
+    /** \return the topology rank of each communicator rank */
+    const std::vector<uint32_t>& GetRanks() const;
+    /** \return the server of each communicator rank */
+    RankLayout GetLayout() const;
+
+    /**
+     * \brief Choose the algorithm and protocol of an operation and build its schedule.
+     * \param op the operation
+     * \param bytes its size S as nccl-tests counts it
+     * \param root broadcast, reduce, send/recv: the root
+     * \param peer send/recv: the receiver
+     * \param protocol set to the chosen protocol
+     * \return the schedule
+     */
+    CollectiveSchedule Plan(CollectiveOp op,
+                            uint64_t bytes,
+                            uint32_t root,
+                            uint32_t peer,
+                            CollectiveProtocol& protocol) const;
+
+    /**
+     * \brief Cost an operation with the analytical backend only (no simulation).
+     * \param op the operation
+     * \param bytes its size
+     * \param root the root
+     * \param peer send/recv: the receiver
+     * \return the report, packetTime zero
+     */
+    CollectiveReport Estimate(CollectiveOp op,
+                              uint64_t bytes,
+                              uint32_t root = 0,
+                              uint32_t peer = 1) const;
+
+    /**
+     * \brief Run an operation packet by packet, starting now; the report also holds the
+     * analytical estimate of the same schedule.
+     * \param op the operation
+     * \param bytes its size
+     * \param done called at completion
+     * \param root the root
+     * \param peer send/recv: the receiver
+     */
+    void Start(CollectiveOp op,
+               uint64_t bytes,
+               DoneCallback done,
+               uint32_t root = 0,
+               uint32_t peer = 1);
+
+    /** \param bytes buffer size \param done completion */
+    void AllReduce(uint64_t bytes, DoneCallback done);
+    /** \param bytes output size (n shards) \param done completion */
+    void ReduceScatter(uint64_t bytes, DoneCallback done);
+    /** \param bytes output size (n shards) \param done completion */
+    void AllGather(uint64_t bytes, DoneCallback done);
+    /** \param bytes buffer size \param root sender \param done completion */
+    void Broadcast(uint64_t bytes, uint32_t root, DoneCallback done);
+    /** \param bytes buffer size \param root receiver \param done completion */
+    void Reduce(uint64_t bytes, uint32_t root, DoneCallback done);
+    /** \param bytes each rank's send buffer \param done completion */
+    void AllToAll(uint64_t bytes, DoneCallback done);
+    /** \param bytes message \param src sender \param dst receiver \param done completion */
+    void SendRecv(uint64_t bytes, uint32_t src, uint32_t dst, DoneCallback done);
+
+    /**
+     * TracedCallback signature for completed collectives.
+     * \param report what ran and how long it took
+     */
+    typedef void (*ReportTracedCallback)(const CollectiveReport& report);
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    /**
+     * \param name an algorithm name
+     * \return a new algorithm of that name with this communicator's Channels and ChunkSize
+     */
+    Ptr<CollectiveAlgorithm> MakeAlgorithm(const std::string& name) const;
+
+    /** \param run the packet-level run of the pending operation */
+    void Finish(const CollectiveRunResult& run);
+
+    Ptr<FabricTopology> m_topology;      //!< the fabric
+    std::vector<uint32_t> m_ranks;       //!< communicator rank -> topology rank
+    std::string m_algorithm;             //!< Algorithm attribute
+    std::string m_protocol;              //!< Protocol attribute
+    uint32_t m_channels;                 //!< Channels attribute
+    uint64_t m_chunkSize;                //!< ChunkSize attribute
+    DataRate m_reductionRate;            //!< ReductionRate attribute
+    bool m_protocolLatency;              //!< ProtocolLatency attribute
+    Ptr<PacketExecutor> m_executor;      //!< packet-level backend
+    Ptr<AnalyticalBackend> m_analytical; //!< analytical backend
+    CollectiveReport m_pending;          //!< the operation running, its analytical half
+    DoneCallback m_pendingDone;          //!< its caller's callback
+
+    TracedCallback<const CollectiveReport&> m_completeTrace; //!< CollectiveComplete
+};
+
+} // namespace ns3
+
+#endif /* COMMUNICATOR_H */
