@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 namespace ns3
 {
@@ -260,7 +261,49 @@ CollectiveAlgorithm::Build(CollectiveOp op,
         BuildSlice(builder, op, layout, root, peer);
     }
     builder.Finish();
+    if (IsStepSynchronous(op))
+    {
+        SynchroniseSteps(schedule);
+    }
     return schedule;
+}
+
+bool
+CollectiveAlgorithm::IsStepSynchronous(CollectiveOp op) const
+{
+    return false;
+}
+
+void
+CollectiveAlgorithm::SynchroniseSteps(CollectiveSchedule& schedule)
+{
+    // A rank starts step k of a channel's piece only once every transfer of step k - 1 that it
+    // sends or receives has completed, as MPI's and NCCL's step loops do. Without it, chunk-level
+    // dependencies let a rank run ahead into the next step while its neighbours are still in the
+    // last one, and the exchanges collide on the receivers' links.
+    auto& transfers = schedule.transfers;
+    std::map<std::tuple<uint32_t, uint32_t, uint32_t>, std::vector<uint32_t>> byRankStep;
+    for (uint32_t i = 0; i < transfers.size(); ++i)
+    {
+        const CollectiveTransfer& t = transfers[i];
+        byRankStep[{t.channel, t.step, t.src}].push_back(i);
+        byRankStep[{t.channel, t.step, t.dst}].push_back(i);
+    }
+    for (auto& t : transfers)
+    {
+        if (t.step == 0)
+        {
+            continue;
+        }
+        auto it = byRankStep.find({t.channel, t.step - 1, t.src});
+        if (it == byRankStep.end())
+        {
+            continue;
+        }
+        t.deps.insert(t.deps.end(), it->second.begin(), it->second.end());
+        std::sort(t.deps.begin(), t.deps.end());
+        t.deps.erase(std::unique(t.deps.begin(), t.deps.end()), t.deps.end());
+    }
 }
 
 uint32_t

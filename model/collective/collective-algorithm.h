@@ -214,6 +214,21 @@ class CollectiveAlgorithm : public Object
     virtual uint32_t GetSlots(CollectiveOp op, const RankLayout& layout) const = 0;
 
     /**
+     * \param op the operation being built
+     * \return true if each rank must finish a step (all it sends and receives in it) before
+     * starting the next, as bulk-synchronous step loops do; false (the default) lets chunk
+     * dependencies alone order the transfers (pipelines)
+     */
+    virtual bool IsStepSynchronous(CollectiveOp op) const;
+
+    /**
+     * \brief Make every transfer of step k depend on the step k - 1 transfers its sender sent
+     * or received (same channel).
+     * \param schedule the schedule
+     */
+    static void SynchroniseSteps(CollectiveSchedule& schedule);
+
+    /**
      * \brief Add the transfers of one slice.
      * \param builder where to add them
      * \param op the operation

@@ -174,6 +174,12 @@ HalvingDoublingAlgorithm::GetSlots(CollectiveOp /* op */, const RankLayout& layo
     return PowerOfTwoBelow(layout.GetNRanks());
 }
 
+bool
+HalvingDoublingAlgorithm::IsStepSynchronous(CollectiveOp op) const
+{
+    return true;
+}
+
 void
 HalvingDoublingAlgorithm::BuildSlice(SliceBuilder& builder,
                                      CollectiveOp op,

@@ -51,6 +51,8 @@ class HalvingDoublingAlgorithm : public CollectiveAlgorithm
 
   protected:
     uint32_t GetSlots(CollectiveOp op, const RankLayout& layout) const override;
+    /** \return true: recursive halving and doubling run step by step, as MPICH's do */
+    bool IsStepSynchronous(CollectiveOp op) const override;
     void BuildSlice(SliceBuilder& builder,
                     CollectiveOp op,
                     const RankLayout& layout,
