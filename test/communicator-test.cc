@@ -150,12 +150,14 @@ TEST_F(CommunicatorTest, DoubleBinaryTreeAgainstItsModelAndClosedForm)
         CollectiveClosedForm::DoubleBinaryTreeAllReduce(8, bytes, bandwidth, alpha);
     RecordProperty("tree_packet_over_closed_form",
                    std::to_string(r.packetTime.GetSeconds() / closed));
-    // Packet level and the analytical model of the same schedule agree; both stay above the
-    // closed form's limit of infinitely many chunks by the pipeline and the two trees sharing
-    // each rank's connections (about 20% here).
-    EXPECT_NEAR(r.packetTime.GetSeconds() / r.analyticalTime.GetSeconds(), 1.0, 0.05);
+    RecordProperty("tree_model_over_closed_form",
+                   std::to_string(r.analyticalTime.GetSeconds() / closed));
+    // The model of the schedule (each tree on connections of its own) reaches the closed form
+    // within the pipeline's fill; packet by packet the tree is slower still (about 13% here,
+    // against 0.1% for ring and halving-doubling): a known gap, see the documentation.
+    EXPECT_NEAR(r.analyticalTime.GetSeconds() / closed, 1.0, 0.03);
     EXPECT_GT(r.packetTime.GetSeconds(), closed);
-    EXPECT_LT(r.packetTime.GetSeconds(), 1.25 * closed);
+    EXPECT_LT(r.packetTime.GetSeconds(), 1.2 * closed);
 }
 
 TEST_F(CommunicatorTest, FlatRingAgainstHierarchicalOnARailOptimisedFatTree)

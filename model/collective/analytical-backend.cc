@@ -390,12 +390,12 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
     std::vector<uint32_t> active;
     // Transfers between the same two ranks on the same channel share one connection (a queue
     // pair), which sends its messages one after another, in the order they were posted.
-    std::map<std::tuple<uint32_t, uint32_t, uint32_t>, std::deque<uint32_t>> connection;
-    std::vector<std::tuple<uint32_t, uint32_t, uint32_t>> connectionOf(n);
+    std::map<std::tuple<uint32_t, uint32_t, uint32_t, uint32_t>, std::deque<uint32_t>> connection;
+    std::vector<std::tuple<uint32_t, uint32_t, uint32_t, uint32_t>> connectionOf(n);
     for (size_t i = 0; i < n; ++i)
     {
         const CollectiveTransfer& t = schedule.transfers[i];
-        connectionOf[i] = std::make_tuple(t.src, t.dst, t.channel);
+        connectionOf[i] = std::make_tuple(t.src, t.dst, t.channel, t.lane);
     }
     auto scheduleStart = [&](uint32_t i) {
         for (uint32_t d : schedule.transfers[i].deps)

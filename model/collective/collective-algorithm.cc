@@ -265,7 +265,21 @@ CollectiveAlgorithm::Build(CollectiveOp op,
     {
         SynchroniseSteps(schedule);
     }
+    if (HasSlotLanes(op))
+    {
+        // Each slot runs over connections of its own (NCCL gives each tree its own channels).
+        for (auto& t : schedule.transfers)
+        {
+            t.lane = t.chunk % slots;
+        }
+    }
     return schedule;
+}
+
+bool
+CollectiveAlgorithm::HasSlotLanes(CollectiveOp op) const
+{
+    return false;
 }
 
 bool

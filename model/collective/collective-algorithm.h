@@ -222,6 +222,13 @@ class CollectiveAlgorithm : public Object
     virtual bool IsStepSynchronous(CollectiveOp op) const;
 
     /**
+     * \param op the operation being built
+     * \return true if each slot's transfers use connections of their own (lane = slot), as the
+     * two trees of NCCL's double binary tree run on channels of their own
+     */
+    virtual bool HasSlotLanes(CollectiveOp op) const;
+
+    /**
      * \brief Make every transfer of step k depend on the step k - 1 transfers its sender sent
      * or received (same channel).
      * \param schedule the schedule

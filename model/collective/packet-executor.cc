@@ -98,9 +98,10 @@ EnginePortFor(Ptr<RdmaEngine> engine, Ptr<FabricNetDevice> port)
 } // namespace
 
 Ptr<RdmaQueuePair>
-PacketExecutor::GetQueuePair(uint32_t src, uint32_t dst, uint32_t channel)
+PacketExecutor::GetQueuePair(uint32_t src, uint32_t dst, uint32_t channel, uint32_t lane)
 {
-    const uint64_t key = (static_cast<uint64_t>(src) * m_ranks.size() + dst) * 1024 + channel;
+    const uint64_t key =
+        ((static_cast<uint64_t>(src) * m_ranks.size() + dst) * 1024 + channel) * 16 + lane;
     auto it = m_qps.find(key);
     if (it != m_qps.end())
     {
@@ -179,7 +180,7 @@ PacketExecutor::Run(const CollectiveSchedule& schedule,
     // Connections first, so that setting them up does not count inside the collective.
     for (const auto& t : schedule.transfers)
     {
-        GetQueuePair(t.src, t.dst, t.channel);
+        GetQueuePair(t.src, t.dst, t.channel, t.lane);
     }
     for (uint32_t i = 0; i < n; ++i)
     {
@@ -215,7 +216,7 @@ PacketExecutor::Post(uint32_t index)
         return;
     }
     const auto wire = static_cast<uint64_t>(std::ceil(t.bytes / m_efficiency));
-    GetQueuePair(t.src, t.dst, t.channel)->PostWriteWithImmediate(wire, index);
+    GetQueuePair(t.src, t.dst, t.channel, t.lane)->PostWriteWithImmediate(wire, index);
 }
 
 void

@@ -110,9 +110,10 @@ class PacketExecutor : public Object
      * \param src sending communicator rank
      * \param dst receiving communicator rank
      * \param channel the channel
+     * \param lane the connection within the channel
      * \return the sender's queue pair to the receiver, connected on first use
      */
-    Ptr<RdmaQueuePair> GetQueuePair(uint32_t src, uint32_t dst, uint32_t channel);
+    Ptr<RdmaQueuePair> GetQueuePair(uint32_t src, uint32_t dst, uint32_t channel, uint32_t lane);
 
     /** \param index a transfer whose dependencies are done: post it */
     void Post(uint32_t index);
@@ -130,7 +131,7 @@ class PacketExecutor : public Object
     Ptr<FabricTopology> m_topology;                         //!< the fabric
     std::vector<uint32_t> m_ranks;                          //!< communicator rank -> topology rank
     DataRate m_reductionRate;                               //!< GPU reduction throughput, 0 = free
-    std::unordered_map<uint64_t, Ptr<RdmaQueuePair>> m_qps; //!< (src, dst, channel) -> QP
+    std::unordered_map<uint64_t, Ptr<RdmaQueuePair>> m_qps; //!< (src, dst, channel, lane) -> QP
     std::vector<Ptr<RdmaQueuePair>> m_receivers;            //!< receiver-side QPs, kept alive
 
     CollectiveSchedule m_schedule;                   //!< the schedule running

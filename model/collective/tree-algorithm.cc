@@ -242,6 +242,12 @@ TreeAlgorithm::GetSlots(CollectiveOp /* op */, const RankLayout& /* layout */) c
     return 2;
 }
 
+bool
+TreeAlgorithm::HasSlotLanes(CollectiveOp op) const
+{
+    return true;
+}
+
 void
 TreeAlgorithm::BuildSlice(SliceBuilder& builder,
                           CollectiveOp op,

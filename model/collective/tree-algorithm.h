@@ -72,6 +72,8 @@ class TreeAlgorithm : public CollectiveAlgorithm
 
   protected:
     uint32_t GetSlots(CollectiveOp op, const RankLayout& layout) const override;
+    /** \return true: each of the two trees has connections of its own */
+    bool HasSlotLanes(CollectiveOp op) const override;
     void BuildSlice(SliceBuilder& builder,
                     CollectiveOp op,
                     const RankLayout& layout,
