@@ -485,8 +485,9 @@ TEST(CollectiveAlgorithmTest, RingClosedForms)
     // step cross servers.
     RankLayout interleaved;
     interleaved.server = {0, 1, 0, 1, 0, 1, 0, 1};
+    // Server 1 is walked backwards, so the ring crosses between servers on one rail.
     EXPECT_EQ(RingAlgorithm::GetRingOrder(interleaved),
-              (std::vector<uint32_t>{0, 2, 4, 6, 1, 3, 5, 7}));
+              (std::vector<uint32_t>{0, 2, 4, 6, 7, 5, 3, 1}));
     const CollectiveSchedule ar = ring->Build(CollectiveOp::ALL_REDUCE, 8000, interleaved);
     uint32_t crossing = 0;
     for (const auto& t : ar.transfers)

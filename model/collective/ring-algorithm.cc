@@ -56,10 +56,23 @@ RingAlgorithm::GetUnsupportedReason(CollectiveOp op, const RankLayout& /* layout
 std::vector<uint32_t>
 RingAlgorithm::GetRingOrder(const RankLayout& layout)
 {
+    // Servers in turn, every other one walked backwards, as NCCL orders rings on rail-optimised
+    // clusters: server 0 leaves from its last GPU into the last GPU of server 1 (the same rail),
+    // and server 1 leaves from its first GPU into the first of server 2, so the ring crosses
+    // between servers on one rail and never through a spine.
     std::vector<uint32_t> ring;
+    bool backwards = false;
     for (const auto& ranks : layout.GetServerRanks())
     {
-        ring.insert(ring.end(), ranks.begin(), ranks.end());
+        if (backwards)
+        {
+            ring.insert(ring.end(), ranks.rbegin(), ranks.rend());
+        }
+        else
+        {
+            ring.insert(ring.end(), ranks.begin(), ranks.end());
+        }
+        backwards = !backwards;
     }
     return ring;
 }

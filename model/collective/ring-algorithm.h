@@ -48,7 +48,8 @@ class RingAlgorithm : public CollectiveAlgorithm
 
     /**
      * \param layout a layout
-     * \return the ranks in ring order: server by server, each server's ranks by rank
+     * \return the ranks in ring order: server by server, each server's ranks by rank, every
+     * other server backwards (so that the ring crosses between servers on one rail)
      */
     static std::vector<uint32_t> GetRingOrder(const RankLayout& layout);
 
