@@ -70,41 +70,6 @@ WallSeconds()
 }
 
 /**
- * \param text "1G", "256M", "64K" or a plain number of bytes
- * \param option the option's name, for the error
- * \return bytes
- */
-uint64_t
-ParseSize(const std::string& text, const std::string& option)
-{
-    size_t used = 0;
-    double value = 0;
-    try
-    {
-        value = std::stod(text, &used);
-    }
-    catch (const std::exception&)
-    {
-        throw FabricConfigError("--" + option, "\"" + text + "\" is not a size (e.g. 1G, 256M)");
-    }
-    const std::string unit = text.substr(used);
-    const std::map<std::string, double> units = {{"", 1},
-                                                 {"B", 1},
-                                                 {"K", 1024},
-                                                 {"KB", 1024},
-                                                 {"M", 1 << 20},
-                                                 {"MB", 1 << 20},
-                                                 {"G", 1 << 30},
-                                                 {"GB", 1 << 30}};
-    auto it = units.find(unit);
-    if (it == units.end() || value < 1)
-    {
-        throw FabricConfigError("--" + option, "\"" + text + "\" is not a size (e.g. 1G, 256M)");
-    }
-    return static_cast<uint64_t>(value * it->second);
-}
-
-/**
  * \param nodes DGX H100 nodes
  * \return the nodes on a 2-level rail-optimised NDR fat-tree of radix-64 switches
  */
@@ -151,7 +116,7 @@ main(int argc, char* argv[])
 
     try
     {
-        const uint64_t bytes = ParseSize(bytesText, "bytes");
+        const uint64_t bytes = ParseByteSize(bytesText, "--bytes");
         if (nodes < 1)
         {
             throw FabricConfigError("--nodes", "needs at least one node");

@@ -32,37 +32,6 @@ using namespace ns3;
 namespace
 {
 
-/// "1M", "64K", "2G" or a plain number of bytes.
-uint64_t
-ParseSize(const std::string& text, const std::string& option)
-{
-    size_t used = 0;
-    double value = 0;
-    try
-    {
-        value = std::stod(text, &used);
-    }
-    catch (const std::exception&)
-    {
-        throw FabricConfigError("--" + option, "\"" + text + "\" is not a size (e.g. 1M, 64K)");
-    }
-    const std::string unit = text.substr(used);
-    const std::map<std::string, double> units = {{"", 1},
-                                                 {"B", 1},
-                                                 {"K", 1024},
-                                                 {"KB", 1024},
-                                                 {"M", 1 << 20},
-                                                 {"MB", 1 << 20},
-                                                 {"G", 1 << 30},
-                                                 {"GB", 1 << 30}};
-    auto it = units.find(unit);
-    if (it == units.end() || value < 0)
-    {
-        throw FabricConfigError("--" + option, "\"" + text + "\" is not a size (e.g. 1M, 64K)");
-    }
-    return static_cast<uint64_t>(value * it->second);
-}
-
 CollectiveOp
 ParseOp(const std::string& name)
 {
@@ -140,8 +109,8 @@ main(int argc, char* argv[])
     try
     {
         const CollectiveOp operation = ParseOp(op);
-        const uint64_t first = ParseSize(minBytes, "minbytes");
-        const uint64_t last = ParseSize(maxBytes, "maxbytes");
+        const uint64_t first = ParseByteSize(minBytes, "--minbytes");
+        const uint64_t last = ParseByteSize(maxBytes, "--maxbytes");
         if (first == 0 || last < first || stepFactor < 2)
         {
             throw FabricConfigError("collective-perf",
