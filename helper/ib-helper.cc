@@ -49,31 +49,17 @@ WriteErfRecord(Ptr<PcapFileWrapper> file, Ptr<const Packet> packet)
 } // namespace
 
 IbHelper::IbHelper()
+    : FabricHelper("ns3::IbNetDevice", "ns3::IbChannel", "ns3::IbSwitch")
 {
-    m_deviceFactory.SetTypeId("ns3::IbNetDevice");
-    m_channelFactory.SetTypeId("ns3::IbChannel");
-    m_switchFactory.SetTypeId("ns3::IbSwitch");
     m_arbiterFactory.SetTypeId("ns3::VlArbiter");
 }
 
 IbHelper::~IbHelper() = default;
 
-void
-IbHelper::SetDeviceAttribute(std::string name, const AttributeValue& value)
+std::string
+IbHelper::GetName() const
 {
-    m_deviceFactory.Set(name, value);
-}
-
-void
-IbHelper::SetChannelAttribute(std::string name, const AttributeValue& value)
-{
-    m_channelFactory.Set(name, value);
-}
-
-void
-IbHelper::SetSwitchAttribute(std::string name, const AttributeValue& value)
-{
-    m_switchFactory.Set(name, value);
+    return "IbHelper";
 }
 
 void
@@ -85,14 +71,7 @@ IbHelper::SetArbiterAttribute(std::string name, const AttributeValue& value)
 Ptr<IbSwitch>
 IbHelper::InstallSwitch(Ptr<Node> node)
 {
-    if (node->GetObject<FabricSwitch>())
-    {
-        throw FabricConfigError("IbHelper",
-                                "node " + std::to_string(node->GetId()) + " is already a switch");
-    }
-    Ptr<IbSwitch> sw = m_switchFactory.Create<IbSwitch>();
-    node->AggregateObject(sw);
-    return sw;
+    return DynamicCast<IbSwitch>(CreateSwitch(node));
 }
 
 void
@@ -104,37 +83,10 @@ IbHelper::InstallSwitch(NodeContainer nodes)
     }
 }
 
-Ptr<IbNetDevice>
-IbHelper::CreatePort(Ptr<Node> node)
+void
+IbHelper::ConfigurePort(Ptr<FabricNetDevice> port)
 {
-    Ptr<IbNetDevice> device = m_deviceFactory.Create<IbNetDevice>();
-    device->SetAttribute("VlArbiter", PointerValue(m_arbiterFactory.Create<VlArbiter>()));
-    node->AddDevice(device);
-    if (Ptr<FabricSwitch> sw = node->GetObject<FabricSwitch>())
-    {
-        sw->AddPort(device);
-    }
-    return device;
-}
-
-NetDeviceContainer
-IbHelper::Install(Ptr<Node> a, Ptr<Node> b)
-{
-    NS_LOG_FUNCTION(this << a << b);
-    if (a == b)
-    {
-        throw FabricConfigError("IbHelper",
-                                "cannot cable node " + std::to_string(a->GetId()) + " to itself");
-    }
-    Ptr<IbNetDevice> devA = CreatePort(a);
-    Ptr<IbNetDevice> devB = CreatePort(b);
-    Ptr<IbChannel> channel = m_channelFactory.Create<IbChannel>();
-    devA->Attach(channel);
-    devB->Attach(channel);
-    NetDeviceContainer devices;
-    devices.Add(devA);
-    devices.Add(devB);
-    return devices;
+    port->SetAttribute("VlArbiter", PointerValue(m_arbiterFactory.Create<VlArbiter>()));
 }
 
 void
@@ -158,47 +110,6 @@ IbHelper::EnablePcapInternal(std::string prefix,
                               static_cast<PcapHelper::DataLinkType>(DLT_ERF));
     device->TraceConnectWithoutContext(promiscuous ? "PromiscSniffer" : "Sniffer",
                                        MakeBoundCallback(&WriteErfRecord, file));
-}
-
-void
-IbHelper::EnableAsciiInternal(Ptr<OutputStreamWrapper> stream,
-                              std::string prefix,
-                              Ptr<NetDevice> nd,
-                              bool explicitFilename)
-{
-    Ptr<IbNetDevice> device = nd->GetObject<IbNetDevice>();
-    if (!device)
-    {
-        NS_LOG_INFO("IbHelper::EnableAsciiInternal(): device " << nd << " is not an IbNetDevice");
-        return;
-    }
-    uint32_t nodeid = nd->GetNode()->GetId();
-    uint32_t deviceid = nd->GetIfIndex();
-    std::ostringstream oss;
-    oss << "/NodeList/" << nodeid << "/DeviceList/" << deviceid << "/$ns3::IbNetDevice/";
-    if (!stream)
-    {
-        AsciiTraceHelper asciiTraceHelper;
-        std::string filename =
-            explicitFilename ? prefix : asciiTraceHelper.GetFilenameFromDevice(prefix, device);
-        Ptr<OutputStreamWrapper> theStream = asciiTraceHelper.CreateFileStream(filename);
-        device->TraceConnectWithoutContext(
-            "PhyTxBegin",
-            MakeBoundCallback(&AsciiTraceHelper::DefaultEnqueueSinkWithoutContext, theStream));
-        device->TraceConnectWithoutContext(
-            "PhyRxEnd",
-            MakeBoundCallback(&AsciiTraceHelper::DefaultReceiveSinkWithoutContext, theStream));
-        device->TraceConnectWithoutContext(
-            "PhyRxDrop",
-            MakeBoundCallback(&AsciiTraceHelper::DefaultDropSinkWithoutContext, theStream));
-        return;
-    }
-    Config::Connect(oss.str() + "PhyTxBegin",
-                    MakeBoundCallback(&AsciiTraceHelper::DefaultEnqueueSinkWithContext, stream));
-    Config::Connect(oss.str() + "PhyRxEnd",
-                    MakeBoundCallback(&AsciiTraceHelper::DefaultReceiveSinkWithContext, stream));
-    Config::Connect(oss.str() + "PhyRxDrop",
-                    MakeBoundCallback(&AsciiTraceHelper::DefaultDropSinkWithContext, stream));
 }
 
 } // namespace ns3

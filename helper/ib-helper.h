@@ -7,11 +7,8 @@
 #ifndef IB_HELPER_H
 #define IB_HELPER_H
 
+#include "ns3/fabric-helper.h"
 #include "ns3/ib-switch.h"
-#include "ns3/net-device-container.h"
-#include "ns3/node-container.h"
-#include "ns3/object-factory.h"
-#include "ns3/trace-helper.h"
 
 #include <string>
 
@@ -30,32 +27,11 @@ class IbNetDevice;
  * Pcap traces are InfiniBand captures that Wireshark decodes: link type 197 (ERF), each
  * packet behind a 16-byte ERF record header of type 21.
  */
-class IbHelper : public PcapHelperForDevice, public AsciiTraceHelperForDevice
+class IbHelper : public FabricHelper
 {
   public:
     IbHelper();
     ~IbHelper() override;
-
-    /**
-     * \brief Set an attribute of every IbNetDevice created from now on.
-     * \param name attribute name
-     * \param value its value
-     */
-    void SetDeviceAttribute(std::string name, const AttributeValue& value);
-
-    /**
-     * \brief Set an attribute of every IbChannel created from now on.
-     * \param name attribute name
-     * \param value its value
-     */
-    void SetChannelAttribute(std::string name, const AttributeValue& value);
-
-    /**
-     * \brief Set an attribute of every IbSwitch created from now on.
-     * \param name attribute name
-     * \param value its value
-     */
-    void SetSwitchAttribute(std::string name, const AttributeValue& value);
 
     /**
      * \brief Set an attribute of the VlArbiter of every port created from now on.
@@ -77,33 +53,16 @@ class IbHelper : public PcapHelperForDevice, public AsciiTraceHelperForDevice
      */
     void InstallSwitch(NodeContainer nodes);
 
-    /**
-     * \brief Cable two nodes together: a port on each, one IbChannel between them.
-     * \param a one node
-     * \param b the other node
-     * \return the two ports, a's first
-     */
-    NetDeviceContainer Install(Ptr<Node> a, Ptr<Node> b);
+    using FabricHelper::Install;
 
   private:
     void EnablePcapInternal(std::string prefix,
                             Ptr<NetDevice> nd,
                             bool promiscuous,
                             bool explicitFilename) override;
-    void EnableAsciiInternal(Ptr<OutputStreamWrapper> stream,
-                             std::string prefix,
-                             Ptr<NetDevice> nd,
-                             bool explicitFilename) override;
+    void ConfigurePort(Ptr<FabricNetDevice> port) override;
+    std::string GetName() const override;
 
-    /**
-     * \param node a node
-     * \return a new port on it, a switch port if the node is a switch
-     */
-    Ptr<IbNetDevice> CreatePort(Ptr<Node> node);
-
-    ObjectFactory m_deviceFactory;  //!< ports
-    ObjectFactory m_channelFactory; //!< cables
-    ObjectFactory m_switchFactory;  //!< switches
     ObjectFactory m_arbiterFactory; //!< VL arbiters
 };
 

@@ -94,73 +94,28 @@ NvlinkBoard::GetGpuPort(uint32_t gpu) const
 }
 
 NvlinkHelper::NvlinkHelper()
+    : FabricHelper("ns3::NvlinkNetDevice", "ns3::NvlinkChannel", "ns3::NvSwitch")
 {
-    m_deviceFactory.SetTypeId("ns3::NvlinkNetDevice");
     // NVSwitch buffer sizes are not public. 256 KiB per link and VL lets the virtual output
     // queues of a chip keep every link busy under an all-to-all (64 KiB does not).
     m_deviceFactory.Set("RxBufferSize", UintegerValue(256 * 1024));
-    m_channelFactory.SetTypeId("ns3::NvlinkChannel");
     // Raw NVLink link latency is not public (fact sheet §8.6): 5 ns, about a metre of trace.
     m_channelFactory.Set("Delay", TimeValue(NanoSeconds(5)));
-    m_switchFactory.SetTypeId("ns3::NvSwitch");
     m_groupFactory.SetTypeId("ns3::FabricPortGroup");
 }
 
 NvlinkHelper::~NvlinkHelper() = default;
 
-void
-NvlinkHelper::SetDeviceAttribute(std::string name, const AttributeValue& value)
+std::string
+NvlinkHelper::GetName() const
 {
-    m_deviceFactory.Set(name, value);
-}
-
-void
-NvlinkHelper::SetChannelAttribute(std::string name, const AttributeValue& value)
-{
-    m_channelFactory.Set(name, value);
-}
-
-void
-NvlinkHelper::SetSwitchAttribute(std::string name, const AttributeValue& value)
-{
-    m_switchFactory.Set(name, value);
+    return "NvlinkHelper";
 }
 
 void
 NvlinkHelper::SetGroupAttribute(std::string name, const AttributeValue& value)
 {
     m_groupFactory.Set(name, value);
-}
-
-Ptr<NvlinkNetDevice>
-NvlinkHelper::CreatePort(Ptr<Node> node)
-{
-    Ptr<NvlinkNetDevice> device = m_deviceFactory.Create<NvlinkNetDevice>();
-    node->AddDevice(device);
-    if (Ptr<FabricSwitch> sw = node->GetObject<FabricSwitch>())
-    {
-        sw->AddPort(device);
-    }
-    return device;
-}
-
-NetDeviceContainer
-NvlinkHelper::Install(Ptr<Node> a, Ptr<Node> b)
-{
-    if (a == b)
-    {
-        throw FabricConfigError("NvlinkHelper",
-                                "cannot link node " + std::to_string(a->GetId()) + " to itself");
-    }
-    Ptr<NvlinkNetDevice> devA = CreatePort(a);
-    Ptr<NvlinkNetDevice> devB = CreatePort(b);
-    Ptr<NvlinkChannel> channel = m_channelFactory.Create<NvlinkChannel>();
-    devA->Attach(channel);
-    devB->Attach(channel);
-    NetDeviceContainer devices;
-    devices.Add(devA);
-    devices.Add(devB);
-    return devices;
 }
 
 NvlinkBoard
@@ -200,7 +155,7 @@ NvlinkHelper::InstallBoard(const NvlinkBoardSpec& spec, NodeContainer gpus)
     board.switches.Create(static_cast<uint32_t>(spec.linksPerSwitch.size()));
     for (uint32_t s = 0; s < board.switches.GetN(); ++s)
     {
-        board.switches.Get(s)->AggregateObject(m_switchFactory.Create<NvSwitch>());
+        CreateSwitch(board.switches.Get(s));
     }
     board.links.resize(spec.gpus);
     for (uint32_t g = 0; g < spec.gpus; ++g)
@@ -216,6 +171,7 @@ NvlinkHelper::InstallBoard(const NvlinkBoardSpec& spec, NodeContainer gpus)
             {
                 NetDeviceContainer link = Install(gpus.Get(g), board.switches.Get(s));
                 auto gpuPort = DynamicCast<NvlinkNetDevice>(link.Get(0));
+                NS_ASSERT(gpuPort);
                 auto swPort = DynamicCast<NvlinkNetDevice>(link.Get(1));
                 gpuPort->SetDataRate(spec.linkRate);
                 swPort->SetDataRate(spec.linkRate);
@@ -252,36 +208,6 @@ NvlinkHelper::EnablePcapInternal(std::string prefix,
     pcapHelper.HookDefaultSink<NvlinkNetDevice>(device,
                                                 promiscuous ? "PromiscSniffer" : "Sniffer",
                                                 file);
-}
-
-void
-NvlinkHelper::EnableAsciiInternal(Ptr<OutputStreamWrapper> stream,
-                                  std::string prefix,
-                                  Ptr<NetDevice> nd,
-                                  bool explicitFilename)
-{
-    Ptr<NvlinkNetDevice> device = nd->GetObject<NvlinkNetDevice>();
-    if (!device)
-    {
-        NS_LOG_INFO("NvlinkHelper::EnableAsciiInternal(): " << nd << " is not an NVLink port");
-        return;
-    }
-    if (!stream)
-    {
-        AsciiTraceHelper asciiTraceHelper;
-        std::string filename =
-            explicitFilename ? prefix : asciiTraceHelper.GetFilenameFromDevice(prefix, device);
-        stream = asciiTraceHelper.CreateFileStream(filename);
-    }
-    device->TraceConnectWithoutContext(
-        "PhyTxBegin",
-        MakeBoundCallback(&AsciiTraceHelper::DefaultEnqueueSinkWithoutContext, stream));
-    device->TraceConnectWithoutContext(
-        "PhyRxEnd",
-        MakeBoundCallback(&AsciiTraceHelper::DefaultReceiveSinkWithoutContext, stream));
-    device->TraceConnectWithoutContext(
-        "PhyRxDrop",
-        MakeBoundCallback(&AsciiTraceHelper::DefaultDropSinkWithoutContext, stream));
 }
 
 } // namespace ns3

@@ -8,13 +8,10 @@
 #define NVLINK_HELPER_H
 
 #include "ns3/data-rate.h"
+#include "ns3/fabric-helper.h"
 #include "ns3/fabric-port-group.h"
-#include "ns3/net-device-container.h"
-#include "ns3/node-container.h"
 #include "ns3/nvlink-generation.h"
 #include "ns3/nvlink-net-device.h"
-#include "ns3/object-factory.h"
-#include "ns3/trace-helper.h"
 
 #include <string>
 #include <vector>
@@ -92,27 +89,12 @@ struct NvlinkBoard
  * GPU ids are handed out from 1 upwards, unique across the boards one helper builds. Pcap
  * traces use link type 147 (DLT_USER0); the packet starts with the NvlinkHeader.
  */
-class NvlinkHelper : public PcapHelperForDevice, public AsciiTraceHelperForDevice
+class NvlinkHelper : public FabricHelper
 {
   public:
     NvlinkHelper();
     ~NvlinkHelper() override;
 
-    /**
-     * \param name attribute of NvlinkNetDevice
-     * \param value its value
-     */
-    void SetDeviceAttribute(std::string name, const AttributeValue& value);
-    /**
-     * \param name attribute of NvlinkChannel
-     * \param value its value
-     */
-    void SetChannelAttribute(std::string name, const AttributeValue& value);
-    /**
-     * \param name attribute of NvSwitch
-     * \param value its value
-     */
-    void SetSwitchAttribute(std::string name, const AttributeValue& value);
     /**
      * \param name attribute of FabricPortGroup (SprayPolicy)
      * \param value its value
@@ -135,35 +117,17 @@ class NvlinkHelper : public PcapHelperForDevice, public AsciiTraceHelperForDevic
      */
     NvlinkBoard InstallBoard(const NvlinkBoardSpec& spec);
 
-    /**
-     * \brief One link between two nodes (GPU to GPU, or GPU to a node with an NvSwitch).
-     * \param a one node
-     * \param b the other
-     * \return the two ports, a's first
-     */
-    NetDeviceContainer Install(Ptr<Node> a, Ptr<Node> b);
+    using FabricHelper::Install;
 
   private:
     void EnablePcapInternal(std::string prefix,
                             Ptr<NetDevice> nd,
                             bool promiscuous,
                             bool explicitFilename) override;
-    void EnableAsciiInternal(Ptr<OutputStreamWrapper> stream,
-                             std::string prefix,
-                             Ptr<NetDevice> nd,
-                             bool explicitFilename) override;
+    std::string GetName() const override;
 
-    /**
-     * \param node a node
-     * \return a new NVLink port on it, a switch port if the node is a switch
-     */
-    Ptr<NvlinkNetDevice> CreatePort(Ptr<Node> node);
-
-    ObjectFactory m_deviceFactory;  //!< ports
-    ObjectFactory m_channelFactory; //!< links
-    ObjectFactory m_switchFactory;  //!< NVSwitch chips
-    ObjectFactory m_groupFactory;   //!< GPU port groups
-    uint16_t m_nextGpuId{1};        //!< next GPU id to hand out
+    ObjectFactory m_groupFactory; //!< GPU port groups
+    uint16_t m_nextGpuId{1};      //!< next GPU id to hand out
 };
 
 } // namespace ns3
