@@ -99,6 +99,19 @@ FabricHelper::Install(Ptr<Node> a, Ptr<Node> b)
     return devices;
 }
 
+Ptr<PcapFileWrapper>
+FabricHelper::OpenPcapFile(std::string prefix,
+                           Ptr<NetDevice> nd,
+                           bool explicitFilename,
+                           uint32_t linkType)
+{
+    PcapHelper pcapHelper;
+    std::string filename = explicitFilename ? prefix : pcapHelper.GetFilenameFromDevice(prefix, nd);
+    return pcapHelper.CreateFile(filename,
+                                 std::ios::out,
+                                 static_cast<PcapHelper::DataLinkType>(linkType));
+}
+
 void
 FabricHelper::EnableAsciiInternal(Ptr<OutputStreamWrapper> stream,
                                   std::string prefix,

@@ -92,6 +92,19 @@ class FabricHelper : public PcapHelperForDevice, public AsciiTraceHelperForDevic
     /** \return the helper's name for error messages */
     virtual std::string GetName() const = 0;
 
+    /**
+     * \brief Open a capture file for a port.
+     * \param prefix file prefix (or whole name)
+     * \param nd the port
+     * \param explicitFilename prefix is the whole file name
+     * \param linkType the pcap link type of the records
+     * \return the file
+     */
+    Ptr<PcapFileWrapper> OpenPcapFile(std::string prefix,
+                                      Ptr<NetDevice> nd,
+                                      bool explicitFilename,
+                                      uint32_t linkType);
+
     void EnableAsciiInternal(Ptr<OutputStreamWrapper> stream,
                              std::string prefix,
                              Ptr<NetDevice> nd,

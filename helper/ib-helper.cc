@@ -101,13 +101,7 @@ IbHelper::EnablePcapInternal(std::string prefix,
         NS_LOG_INFO("IbHelper::EnablePcapInternal(): device " << nd << " is not an IbNetDevice");
         return;
     }
-    PcapHelper pcapHelper;
-    std::string filename =
-        explicitFilename ? prefix : pcapHelper.GetFilenameFromDevice(prefix, device);
-    Ptr<PcapFileWrapper> file =
-        pcapHelper.CreateFile(filename,
-                              std::ios::out,
-                              static_cast<PcapHelper::DataLinkType>(DLT_ERF));
+    Ptr<PcapFileWrapper> file = OpenPcapFile(prefix, nd, explicitFilename, DLT_ERF);
     device->TraceConnectWithoutContext(promiscuous ? "PromiscSniffer" : "Sniffer",
                                        MakeBoundCallback(&WriteErfRecord, file));
 }

@@ -198,16 +198,10 @@ NvlinkHelper::EnablePcapInternal(std::string prefix,
         NS_LOG_INFO("NvlinkHelper::EnablePcapInternal(): " << nd << " is not an NVLink port");
         return;
     }
-    PcapHelper pcapHelper;
-    std::string filename =
-        explicitFilename ? prefix : pcapHelper.GetFilenameFromDevice(prefix, device);
-    Ptr<PcapFileWrapper> file =
-        pcapHelper.CreateFile(filename,
-                              std::ios::out,
-                              static_cast<PcapHelper::DataLinkType>(DLT_USER0));
-    pcapHelper.HookDefaultSink<NvlinkNetDevice>(device,
-                                                promiscuous ? "PromiscSniffer" : "Sniffer",
-                                                file);
+    Ptr<PcapFileWrapper> file = OpenPcapFile(prefix, nd, explicitFilename, DLT_USER0);
+    PcapHelper().HookDefaultSink<NvlinkNetDevice>(device,
+                                                  promiscuous ? "PromiscSniffer" : "Sniffer",
+                                                  file);
 }
 
 } // namespace ns3

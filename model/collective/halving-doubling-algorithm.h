@@ -32,7 +32,8 @@ namespace ns3
  *   (fold and unfold) otherwise.
  *
  * Ranks are taken in rank order, whatever their servers. Broadcast, reduce, all-to-all and
- * send/recv are not implemented.
+ * send/recv are outside this algorithm (Supports() says so and names the algorithms that do
+ * them: ring, tree, direct).
  */
 class HalvingDoublingAlgorithm : public CollectiveAlgorithm
 {
