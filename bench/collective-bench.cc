@@ -32,6 +32,8 @@
  *   collective-bench --bytes=64M --algo=tree --channels=4
  */
 
+#include "bench-util.h"
+
 #include "ns3/ai-fabric-module.h"
 #include "ns3/core-module.h"
 #include "ns3/network-module.h"
@@ -48,26 +50,6 @@ NS_LOG_COMPONENT_DEFINE("CollectiveBench");
 
 namespace
 {
-
-/** \return the process's peak resident memory so far, MiB */
-double
-PeakRssMiB()
-{
-    struct rusage usage
-    {
-    };
-
-    getrusage(RUSAGE_SELF, &usage);
-    return usage.ru_maxrss / 1024.0; // KiB on Linux
-}
-
-/** \return seconds on the steady clock */
-double
-WallSeconds()
-{
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
 
 /**
  * \param nodes DGX H100 nodes
@@ -122,9 +104,9 @@ main(int argc, char* argv[])
             throw FabricConfigError("--nodes", "needs at least one node");
         }
 
-        const double t0 = WallSeconds();
+        const double t0 = WallClockSeconds();
         Ptr<FabricTopology> topology = BuildTopology(nodes);
-        const double t1 = WallSeconds();
+        const double t1 = WallClockSeconds();
 
         std::vector<uint32_t> ranks;
         for (uint32_t r = 0; r < topology->GetNRanks(); ++r)
@@ -146,9 +128,9 @@ main(int argc, char* argv[])
                 *out.first = r;
                 *out.second = true;
             }).Bind(std::make_pair(&report, &done)));
-        const double t2 = WallSeconds();
+        const double t2 = WallClockSeconds();
         Simulator::Run();
-        const double t3 = WallSeconds();
+        const double t3 = WallClockSeconds();
         if (!done)
         {
             throw FabricConfigError("collective-bench",

@@ -46,6 +46,8 @@
  * (e.g. under valgrind --tool=callgrind --toggle-collect='ns3::Simulator::Run()').
  */
 
+#include "bench-util.h"
+
 #include "ns3/ai-fabric-module.h"
 #include "ns3/core-module.h"
 #include "ns3/network-module.h"
@@ -137,26 +139,6 @@ struct RunResult
     double runSeconds{0};   //!< wall time of Simulator::Run()
     double peakMiB{0};      //!< process high-water mark after the run
 };
-
-/** \return the process's peak resident memory so far, MiB */
-double
-PeakRssMiB()
-{
-    struct rusage usage
-    {
-    };
-
-    getrusage(RUSAGE_SELF, &usage);
-    return usage.ru_maxrss / 1024.0; // KiB on Linux
-}
-
-/** \return seconds on the steady clock */
-double
-Now()
-{
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
 
 /**
  * \ingroup ai-fabric
@@ -341,7 +323,7 @@ RunResult
 RunPointToPoint(const Scenario& sc)
 {
     RunResult result;
-    const double t0 = Now();
+    const double t0 = WallClockSeconds();
     const uint32_t hpl = sc.HostsPerLeaf();
     NodeContainer hosts;
     hosts.Create(sc.hosts);
@@ -438,9 +420,9 @@ RunPointToPoint(const Scenario& sc)
                                        &P2pHost::TopUp,
                                        &hostApps[h]);
     }
-    const double t1 = Now();
+    const double t1 = WallClockSeconds();
     Simulator::Run();
-    const double t2 = Now();
+    const double t2 = WallClockSeconds();
     result.simTime = Simulator::Now();
     result.buildSeconds = t1 - t0;
     result.runSeconds = t2 - t1;
@@ -485,7 +467,7 @@ RunResult
 RunInfiniBand(const Scenario& sc)
 {
     RunResult result;
-    const double t0 = Now();
+    const double t0 = WallClockSeconds();
     const uint32_t hpl = sc.HostsPerLeaf();
     NodeContainer hosts;
     hosts.Create(sc.hosts);
@@ -549,9 +531,9 @@ RunInfiniBand(const Scenario& sc)
         hosts.Get(h)->AddApplication(sink);
         sinks.push_back(sink);
     }
-    const double t1 = Now();
+    const double t1 = WallClockSeconds();
     Simulator::Run();
-    const double t2 = Now();
+    const double t2 = WallClockSeconds();
     result.simTime = Simulator::Now();
     result.buildSeconds = t1 - t0;
     result.runSeconds = t2 - t1;

@@ -34,6 +34,8 @@
  * valgrind --tool=callgrind --toggle-collect='ns3::Simulator::Run()').
  */
 
+#include "bench-util.h"
+
 #include "ns3/ai-fabric-module.h"
 #include "ns3/core-module.h"
 #include "ns3/network-module.h"
@@ -66,26 +68,6 @@ struct RunResult
     double peakMiB{0};      //!< process high-water mark after the run
 };
 
-/** \return the process's peak resident memory so far, MiB */
-double
-PeakRssMiB()
-{
-    struct rusage usage
-    {
-    };
-
-    getrusage(RUSAGE_SELF, &usage);
-    return usage.ru_maxrss / 1024.0; // KiB on Linux
-}
-
-/** \return seconds on the steady clock */
-double
-Now()
-{
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
-
 /**
  * \brief Build the board, run the all-to-all, collect the figures, destroy the simulation.
  * \param unit transfer unit in data bytes
@@ -97,7 +79,7 @@ RunAllToAll(uint32_t unit, uint64_t bytes)
 {
     RunResult result;
     result.unit = unit;
-    const double t0 = Now();
+    const double t0 = WallClockSeconds();
     NvlinkHelper nvlink;
     nvlink.SetDeviceAttribute("Mtu", UintegerValue(unit));
     NvlinkBoard board = nvlink.InstallBoard(NvlinkBoardSpec::DgxH100());
@@ -121,9 +103,9 @@ RunAllToAll(uint32_t unit, uint64_t bytes)
             board.gpus.Get(g)->AddApplication(gen);
         }
     }
-    const double t1 = Now();
+    const double t1 = WallClockSeconds();
     Simulator::Run();
-    const double t2 = Now();
+    const double t2 = WallClockSeconds();
     result.buildSeconds = t1 - t0;
     result.runSeconds = t2 - t1;
     result.events = Simulator::GetEventCount();

@@ -29,6 +29,8 @@
  * Try: --hosts=64 --leaves=16 --spines=4 --qps=16 --messages=100 --size=131072
  */
 
+#include "bench-util.h"
+
 #include "ns3/ai-fabric-module.h"
 #include "ns3/core-module.h"
 #include "ns3/network-module.h"
@@ -46,26 +48,6 @@ NS_LOG_COMPONENT_DEFINE("RdmaBench");
 
 namespace
 {
-
-/** \return the process's peak resident memory so far, MiB */
-double
-PeakRssMiB()
-{
-    struct rusage usage
-    {
-    };
-
-    getrusage(RUSAGE_SELF, &usage);
-    return usage.ru_maxrss / 1024.0; // KiB on Linux
-}
-
-/** \return seconds on the steady clock */
-double
-WallSeconds()
-{
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
 
 /**
  * \brief One queue pair's closed loop: keep a number of messages posted until all are.
@@ -130,7 +112,7 @@ main(int argc, char* argv[])
                                     "needs an even --hosts that --leaves divides, --spines >= 1, "
                                     "1 <= --qps < --hosts and --depth >= 1");
         }
-        const double t0 = WallSeconds();
+        const double t0 = WallClockSeconds();
         NodeContainer hostNodes;
         hostNodes.Create(hosts);
         NodeContainer leafNodes;
@@ -184,9 +166,9 @@ main(int argc, char* argv[])
                 responders.push_back(b);
             }
         }
-        const double t1 = WallSeconds();
+        const double t1 = WallClockSeconds();
         Simulator::Run();
-        const double t2 = WallSeconds();
+        const double t2 = WallClockSeconds();
         const double run = t2 - t1;
 
         uint64_t completed = 0;
