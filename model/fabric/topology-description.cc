@@ -33,7 +33,8 @@ TopologyError::TopologyError(const SourceLocation& where,
                              const std::string& what)
     : FabricConfigError(where.ToString(), "field '" + field + "': " + what),
       m_location(where),
-      m_field(field)
+      m_field(field),
+      m_problem(what)
 {
 }
 
@@ -55,6 +56,12 @@ const std::string&
 TopologyError::GetField() const
 {
     return m_field;
+}
+
+const std::string&
+TopologyError::GetProblem() const
+{
+    return m_problem;
 }
 
 namespace

@@ -54,10 +54,13 @@ class TopologyError : public FabricConfigError
     int GetLine() const;
     /** \return the field at fault */
     const std::string& GetField() const;
+    /** \return what is wrong, without the location and field */
+    const std::string& GetProblem() const;
 
   private:
     SourceLocation m_location; //!< where
     std::string m_field;       //!< which field
+    std::string m_problem;     //!< what is wrong
 };
 
 /// \ingroup ai-fabric

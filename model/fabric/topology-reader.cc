@@ -954,12 +954,8 @@ Parser::Validate(const TopologyDescription& topo) const
         {
             throw;
         }
-        const std::string prefix = e.GetWhere() + ": field '" + e.GetField() + "': ";
-        const std::string message = e.what();
-        const std::string what =
-            message.rfind(prefix, 0) == 0 ? message.substr(prefix.size()) : message;
-        NS_LOG_LOGIC("validation failed: " << message);
-        throw TopologyError(found->second, e.GetField(), what);
+        NS_LOG_LOGIC("validation failed: " << e.what());
+        throw TopologyError(found->second, e.GetField(), e.GetProblem());
     }
 }
 
