@@ -7,6 +7,7 @@
 #include "analytical-backend.h"
 
 #include "collective-closed-form.h"
+#include "connection-slots.h"
 
 #include "ns3/boolean.h"
 #include "ns3/fabric-channel.h"
@@ -171,6 +172,13 @@ AnalyticalBackend::GetTypeId()
                           "How many of the most loaded ports the result lists as hottest.",
                           UintegerValue(10),
                           MakeUintegerAccessor(&AnalyticalBackend::m_hottestLinks),
+                          MakeUintegerChecker<uint32_t>())
+            .AddAttribute("SlotsPerConnection",
+                          "Receive buffers per connection (NCCL_STEPS), as the packet level's "
+                          "PacketExecutor::SlotsPerConnection (see ConnectionSlots). 0: "
+                          "unlimited.",
+                          UintegerValue(8),
+                          MakeUintegerAccessor(&AnalyticalBackend::m_slotsPerConnection),
                           MakeUintegerChecker<uint32_t>());
     return tid;
 }
@@ -179,7 +187,8 @@ AnalyticalBackend::AnalyticalBackend()
     : m_reductionRate(0),
       m_protocolLatency(true),
       m_baseLatency(false),
-      m_hottestLinks(10)
+      m_hottestLinks(10),
+      m_slotsPerConnection(8)
 {
     NS_LOG_FUNCTION(this);
 }
@@ -388,15 +397,12 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
     std::vector<uint32_t> bottleneckOf(n, 0);
     std::vector<uint32_t> sharersOf(n, 1);
     std::vector<uint32_t> active;
-    // Transfers between the same two ranks on the same channel share one connection (a queue
-    // pair), which sends its messages one after another, in the order they were posted.
-    std::map<std::tuple<uint32_t, uint32_t, uint32_t, uint32_t>, std::deque<uint32_t>> connection;
-    std::vector<std::tuple<uint32_t, uint32_t, uint32_t, uint32_t>> connectionOf(n);
-    for (size_t i = 0; i < n; ++i)
-    {
-        const CollectiveTransfer& t = schedule.transfers[i];
-        connectionOf[i] = std::make_tuple(t.src, t.dst, t.channel, t.lane);
-    }
+    // Transfers between the same two ranks on the same channel and lane share one connection (a
+    // queue pair), which sends its messages one after another, in the order they were posted;
+    // they are posted in program order when the receiver has a free slot, as the packet level.
+    ConnectionSlots slots(schedule, m_slotsPerConnection);
+    std::vector<std::deque<uint32_t>> connection(slots.GetNConnections());
+    std::vector<double> posted(n, 0.0);
     auto scheduleStart = [&](uint32_t i) {
         for (uint32_t d : schedule.transfers[i].deps)
         {
@@ -430,6 +436,15 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
             rate[i] = inf;
         }
         dirty = true;
+    };
+    auto post = [&](uint32_t j, double at) {
+        posted[j] = at;
+        auto& queue = connection[slots.GetConnection(j)];
+        queue.push_back(j);
+        if (queue.size() == 1)
+        {
+            activate(j, at);
+        }
     };
     while (!starts.empty() || !active.empty() || !finishes.empty())
     {
@@ -496,6 +511,10 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
                         scheduleStart(next);
                     }
                 }
+                for (uint32_t j : slots.Arrived(i))
+                {
+                    post(j, t);
+                }
             }
         }
         else if (t == tStart)
@@ -504,11 +523,9 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
             {
                 const uint32_t i = starts.top().second;
                 starts.pop();
-                auto& queue = connection[connectionOf[i]];
-                queue.push_back(i);
-                if (queue.size() == 1)
+                for (uint32_t j : slots.Ready(i))
                 {
-                    activate(i, t);
+                    post(j, t);
                 }
             }
         }
@@ -538,7 +555,7 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
                     active[k] = active.back();
                     active.pop_back();
                     dirty = true;
-                    auto& queue = connection[connectionOf[i]];
+                    auto& queue = connection[slots.GetConnection(i)];
                     queue.pop_front();
                     if (!queue.empty())
                     {
@@ -555,7 +572,7 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
         const PathInfo& path = *pathOf[i];
         AnalyticalTransferTiming& timing = result.transfers[i];
         timing.ready = Seconds(ready[i]);
-        timing.start = Seconds(ready[i] + stepOf[i]);
+        timing.start = Seconds(posted[i]);
         timing.end = Seconds(end[i]);
         timing.stepLatency = Seconds(stepOf[i]);
         timing.firstPacket = Seconds(firstPacketOf[i]);
@@ -564,6 +581,14 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
         timing.bottleneckHop = bottleneckOf[i];
         timing.sharers = sharersOf[i];
         timing.link = path.link;
+    }
+    if (slots.GetHeld() > 0)
+    {
+        throw FabricConfigError(where,
+                                "stalled with " + std::to_string(slots.GetHeld()) +
+                                    " transfers waiting for receive slots; SlotsPerConnection " +
+                                    std::to_string(m_slotsPerConnection) +
+                                    " is too few for this schedule");
     }
     result.completion = Seconds(completion);
 

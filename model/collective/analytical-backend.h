@@ -157,10 +157,11 @@ class AnalyticalBackend : public Object
                          NcclAlgorithm family) const;
 
   private:
-    DataRate m_reductionRate; //!< bytes reduced per second after a reducing transfer; 0: free
-    bool m_protocolLatency;   //!< add NCCL's per-step hardware latency before each transfer
-    bool m_baseLatency;       //!< add NCCL's base latency once, before everything
-    uint32_t m_hottestLinks;  //!< how many ports AnalyticalResult::hottest lists
+    DataRate m_reductionRate;      //!< bytes reduced per second after a reducing transfer; 0: free
+    bool m_protocolLatency;        //!< add NCCL's per-step hardware latency before each transfer
+    bool m_baseLatency;            //!< add NCCL's base latency once, before everything
+    uint32_t m_hottestLinks;       //!< how many ports AnalyticalResult::hottest lists
+    uint32_t m_slotsPerConnection; //!< receive slots per connection (NCCL_STEPS), 0: unlimited
 };
 
 } // namespace ns3

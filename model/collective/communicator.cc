@@ -93,6 +93,13 @@ Communicator::GetTypeId()
                           UintegerValue(512 * 1024),
                           MakeUintegerAccessor(&Communicator::m_chunkSize),
                           MakeUintegerChecker<uint64_t>())
+            .AddAttribute("SlotsPerConnection",
+                          "Receive buffers per connection, NCCL_STEPS (8): a sender runs at "
+                          "most this many transfers ahead of what its receiver has forwarded "
+                          "(see ConnectionSlots); 0: unlimited. Both backends use it.",
+                          UintegerValue(8),
+                          MakeUintegerAccessor(&Communicator::m_slotsPerConnection),
+                          MakeUintegerChecker<uint32_t>())
             .AddAttribute("ReductionRate",
                           "GPU reduction throughput (0: free).",
                           DataRateValue(DataRate(0)),
@@ -145,11 +152,13 @@ Communicator::Setup(Ptr<FabricTopology> topology, const std::vector<uint32_t>& r
     m_ranks = ranks;
     m_executor = CreateObject<PacketExecutor>();
     m_executor->SetAttribute("ReductionRate", DataRateValue(m_reductionRate));
+    m_executor->SetAttribute("SlotsPerConnection", UintegerValue(m_slotsPerConnection));
     m_executor->Setup(topology, ranks);
     m_analytical = CreateObject<AnalyticalBackend>();
     m_analytical->SetAttribute("ReductionRate", DataRateValue(m_reductionRate));
     m_analytical->SetAttribute("ProtocolLatency", BooleanValue(m_protocolLatency));
     m_analytical->SetAttribute("BaseLatency", BooleanValue(m_protocolLatency));
+    m_analytical->SetAttribute("SlotsPerConnection", UintegerValue(m_slotsPerConnection));
 }
 
 Ptr<Communicator>
@@ -171,6 +180,7 @@ Communicator::Split(const std::vector<uint32_t>& members) const
     sub->m_protocol = m_protocol;
     sub->m_channels = m_channels;
     sub->m_chunkSize = m_chunkSize;
+    sub->m_slotsPerConnection = m_slotsPerConnection;
     sub->m_reductionRate = m_reductionRate;
     sub->m_protocolLatency = m_protocolLatency;
     sub->Setup(m_topology, ranks);

@@ -178,6 +178,7 @@ class Communicator : public Object
     std::string m_protocol;              //!< Protocol attribute
     uint32_t m_channels;                 //!< Channels attribute
     uint64_t m_chunkSize;                //!< ChunkSize attribute
+    uint32_t m_slotsPerConnection;       //!< SlotsPerConnection attribute
     DataRate m_reductionRate;            //!< ReductionRate attribute
     bool m_protocolLatency;              //!< ProtocolLatency attribute
     Ptr<PacketExecutor> m_executor;      //!< packet-level backend

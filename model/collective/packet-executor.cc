@@ -39,6 +39,13 @@ PacketExecutor::GetTypeId()
                           DataRateValue(DataRate(0)),
                           MakeDataRateAccessor(&PacketExecutor::m_reductionRate),
                           MakeDataRateChecker())
+            .AddAttribute("SlotsPerConnection",
+                          "Receive buffers per connection (NCCL_STEPS): a transfer waits until "
+                          "its receiver has consumed all but this many earlier ones on the same "
+                          "connection (see ConnectionSlots). 0: unlimited.",
+                          UintegerValue(8),
+                          MakeUintegerAccessor(&PacketExecutor::m_slotsPerConnection),
+                          MakeUintegerChecker<uint32_t>())
             .AddTraceSource("TransferComplete",
                             "A transfer of the schedule completed: index, posted, completed.",
                             MakeTraceSourceAccessor(&PacketExecutor::m_transferTrace),
@@ -46,7 +53,10 @@ PacketExecutor::GetTypeId()
     return tid;
 }
 
-PacketExecutor::PacketExecutor() = default;
+PacketExecutor::PacketExecutor()
+    : m_slotsPerConnection(8)
+{
+}
 
 PacketExecutor::~PacketExecutor() = default;
 
@@ -164,7 +174,10 @@ PacketExecutor::Run(const CollectiveSchedule& schedule,
             m_dependents[d].push_back(i);
         }
     }
+    m_slots = std::make_unique<ConnectionSlots>(m_schedule, m_slotsPerConnection);
     m_completed = 0;
+    m_inFlight = 0;
+    m_pendingPosts = 0;
     m_running = true;
     m_result = CollectiveRunResult{};
     m_result.start = Simulator::Now();
@@ -186,6 +199,7 @@ PacketExecutor::Run(const CollectiveSchedule& schedule,
     {
         if (m_waiting[i] == 0)
         {
+            ++m_pendingPosts;
             Simulator::Schedule(baseLatency, &PacketExecutor::Ready, this, i);
         }
     }
@@ -197,8 +211,8 @@ PacketExecutor::Ready(uint32_t index)
     // NCCL's NVLINK latency row for a transfer over NVLink ports, its NET row otherwise (as the
     // analytical backend charges them).
     const CollectiveTransfer& t = m_schedule.transfers[index];
-    const bool nvlink =
-        DynamicCast<NvlinkNetDevice>(m_topology->GetSourcePort(m_ranks[t.src], m_ranks[t.dst]));
+    const bool nvlink = DynamicCast<NvlinkNetDevice>(
+                            m_topology->GetSourcePort(m_ranks[t.src], m_ranks[t.dst])) != nullptr;
     Simulator::Schedule(nvlink ? m_intraLatency : m_interLatency,
                         &PacketExecutor::Post,
                         this,
@@ -208,11 +222,22 @@ PacketExecutor::Ready(uint32_t index)
 void
 PacketExecutor::Post(uint32_t index)
 {
+    --m_pendingPosts;
+    for (uint32_t next : m_slots->Ready(index))
+    {
+        Send(next);
+    }
+}
+
+void
+PacketExecutor::Send(uint32_t index)
+{
     const CollectiveTransfer& t = m_schedule.transfers[index];
     m_result.transferStart[index] = Simulator::Now();
+    ++m_inFlight;
     if (t.bytes == 0)
     {
-        Complete(index);
+        Simulator::ScheduleNow(&PacketExecutor::Complete, this, index);
         return;
     }
     const auto wire = static_cast<uint64_t>(std::ceil(t.bytes / m_efficiency));
@@ -254,18 +279,34 @@ PacketExecutor::Complete(uint32_t index)
     m_result.end = std::max(m_result.end, now);
     m_transferTrace(index, m_result.transferStart[index], now);
     ++m_completed;
+    --m_inFlight;
     for (uint32_t next : m_dependents[index])
     {
         if (--m_waiting[next] == 0)
         {
+            ++m_pendingPosts;
             Ready(next);
         }
+    }
+    for (uint32_t next : m_slots->Arrived(index))
+    {
+        Send(next);
     }
     if (m_completed == m_schedule.transfers.size())
     {
         m_running = false;
         DoneCallback done = m_done;
         done(m_result);
+    }
+    else if (m_inFlight == 0 && m_pendingPosts == 0)
+    {
+        // Every remaining transfer waits for a slot that only a waiting transfer can free.
+        m_running = false;
+        throw FabricConfigError(
+            "PacketExecutor (" + m_schedule.algorithm + " " + CollectiveOpName(m_schedule.op) + ")",
+            "stalled with " + std::to_string(m_slots->GetHeld()) +
+                " transfers waiting for receive slots; SlotsPerConnection " +
+                std::to_string(m_slotsPerConnection) + " is too few for this schedule");
     }
 }
 

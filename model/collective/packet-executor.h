@@ -8,6 +8,7 @@
 #define PACKET_EXECUTOR_H
 
 #include "collective-schedule.h"
+#include "connection-slots.h"
 
 #include "ns3/callback.h"
 #include "ns3/data-rate.h"
@@ -17,6 +18,7 @@
 #include "ns3/rdma-queue-pair.h"
 #include "ns3/traced-callback.h"
 
+#include <memory>
 #include <unordered_map>
 #include <vector>
 
@@ -115,8 +117,10 @@ class PacketExecutor : public Object
      */
     Ptr<RdmaQueuePair> GetQueuePair(uint32_t src, uint32_t dst, uint32_t channel, uint32_t lane);
 
-    /** \param index a transfer whose dependencies are done: post it */
+    /** \param index a transfer whose step latency has passed: post it when its slot frees */
     void Post(uint32_t index);
+    /** \param index a transfer its connection's slots let go: hand it to its queue pair */
+    void Send(uint32_t index);
     /** \param index a transfer whose dependencies are done: post it after its step latency */
     void Ready(uint32_t index);
     /**
@@ -131,6 +135,7 @@ class PacketExecutor : public Object
     Ptr<FabricTopology> m_topology;                         //!< the fabric
     std::vector<uint32_t> m_ranks;                          //!< communicator rank -> topology rank
     DataRate m_reductionRate;                               //!< GPU reduction throughput, 0 = free
+    uint32_t m_slotsPerConnection;                          //!< NCCL_STEPS, 0 = unlimited
     std::unordered_map<uint64_t, Ptr<RdmaQueuePair>> m_qps; //!< (src, dst, channel, lane) -> QP
     std::vector<Ptr<RdmaQueuePair>> m_receivers;            //!< receiver-side QPs, kept alive
 
@@ -141,6 +146,9 @@ class PacketExecutor : public Object
     std::vector<uint32_t> m_waiting;                 //!< per transfer: dependencies not yet done
     std::vector<std::vector<uint32_t>> m_dependents; //!< per transfer: who waits for it
     uint32_t m_completed{0};                         //!< transfers done
+    uint32_t m_inFlight{0};                          //!< posted, not yet complete
+    uint32_t m_pendingPosts{0};                      //!< in their step latency
+    std::unique_ptr<ConnectionSlots> m_slots;        //!< flow control of the running schedule
     bool m_running{false};                           //!< a schedule runs
     CollectiveRunResult m_result;                    //!< what is being measured
     DoneCallback m_done;                             //!< the caller's callback

@@ -1,0 +1,132 @@
+/*
+ * Copyright (c) 2026 ai-fabric authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#include "connection-slots.h"
+
+#include "ns3/log.h"
+
+#include <map>
+#include <tuple>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("ConnectionSlots");
+
+ConnectionSlots::ConnectionSlots(const CollectiveSchedule& schedule, uint32_t slots)
+    : m_schedule(schedule),
+      m_slots(slots)
+{
+    const auto n = static_cast<uint32_t>(schedule.transfers.size());
+    std::map<std::tuple<uint32_t, uint32_t, uint32_t, uint32_t>, uint32_t> ids;
+    m_connectionOf.resize(n);
+    m_forwarders.assign(n, 0);
+    m_forwarded.assign(n, 0);
+    for (uint32_t i = 0; i < n; ++i)
+    {
+        const CollectiveTransfer& t = schedule.transfers[i];
+        const auto key = std::make_tuple(t.src, t.dst, t.channel, t.lane);
+        m_connectionOf[i] = ids.emplace(key, static_cast<uint32_t>(ids.size())).first->second;
+        for (uint32_t d : t.deps)
+        {
+            // The receiver of d sends on what it received: d's slot frees when this is posted.
+            if (schedule.transfers[d].dst == t.src)
+            {
+                ++m_forwarders[d];
+                m_forwarded[d] = 1;
+            }
+        }
+    }
+    m_occupied.assign(ids.size(), 0);
+    m_waiting.assign(ids.size(), {});
+    NS_LOG_LOGIC(n << " transfers on " << ids.size() << " connections, " << slots << " slots each");
+}
+
+std::vector<uint32_t>
+ConnectionSlots::Ready(uint32_t transfer)
+{
+    std::vector<uint32_t> out;
+    const uint32_t c = m_connectionOf[transfer];
+    if (m_slots > 0 && m_schedule.transfers[transfer].deps.empty() &&
+        (m_occupied[c] >= m_slots || !m_waiting[c].empty()))
+    {
+        m_waiting[c].insert(transfer);
+        ++m_held;
+        // An earlier source may have become ready after a later one: the earliest goes first.
+        if (m_occupied[c] < m_slots)
+        {
+            const uint32_t first = *m_waiting[c].begin();
+            m_waiting[c].erase(m_waiting[c].begin());
+            --m_held;
+            Post(first, out);
+        }
+        return out;
+    }
+    Post(transfer, out);
+    return out;
+}
+
+std::vector<uint32_t>
+ConnectionSlots::Arrived(uint32_t transfer)
+{
+    std::vector<uint32_t> out;
+    if (!m_forwarded[transfer])
+    {
+        Free(transfer, out);
+    }
+    return out;
+}
+
+void
+ConnectionSlots::Post(uint32_t transfer, std::vector<uint32_t>& out)
+{
+    // Freeing a slot posts a waiting source, which depends on nothing and so frees nothing in
+    // turn: the recursion is one level deep.
+    ++m_occupied[m_connectionOf[transfer]];
+    out.push_back(transfer);
+    const CollectiveTransfer& t = m_schedule.transfers[transfer];
+    for (uint32_t d : t.deps)
+    {
+        if (m_schedule.transfers[d].dst == t.src && --m_forwarders[d] == 0)
+        {
+            Free(d, out);
+        }
+    }
+}
+
+void
+ConnectionSlots::Free(uint32_t transfer, std::vector<uint32_t>& out)
+{
+    const uint32_t c = m_connectionOf[transfer];
+    --m_occupied[c];
+    if (!m_waiting[c].empty() && (m_slots == 0 || m_occupied[c] < m_slots))
+    {
+        const uint32_t next = *m_waiting[c].begin();
+        m_waiting[c].erase(m_waiting[c].begin());
+        --m_held;
+        Post(next, out);
+    }
+}
+
+uint32_t
+ConnectionSlots::GetHeld() const
+{
+    return m_held;
+}
+
+uint32_t
+ConnectionSlots::GetNConnections() const
+{
+    return static_cast<uint32_t>(m_occupied.size());
+}
+
+uint32_t
+ConnectionSlots::GetConnection(uint32_t transfer) const
+{
+    return m_connectionOf[transfer];
+}
+
+} // namespace ns3

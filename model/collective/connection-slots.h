@@ -1,0 +1,97 @@
+/*
+ * Copyright (c) 2026 ai-fabric authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#ifndef CONNECTION_SLOTS_H
+#define CONNECTION_SLOTS_H
+
+#include "collective-schedule.h"
+
+#include <cstdint>
+#include <set>
+#include <vector>
+
+namespace ns3
+{
+
+/**
+ * \ingroup ai-fabric
+ * \brief NCCL's flow control between the ranks of a schedule, shared by both backends.
+ *
+ * A connection is a (sender, receiver, channel, lane) of the schedule. Its receiver has `slots`
+ * receive buffers (NCCL_STEPS, 8). A transfer holds one from when it is posted until the
+ * receiver has consumed it: when the receiver has posted every transfer of its own that depends
+ * on it (it forwarded the data), or, if none does, when the data has arrived.
+ *
+ * A transfer that depends on nothing (data its rank starts with: a tree leaf's pieces, a ring's
+ * first step) waits for a free slot, the earliest in the schedule first. Without that a rank
+ * posts its whole buffer at once, and its packets queue in the switches and take input buffers
+ * and egress turns from the connections the pipeline waits for, which no NCCL run does. A
+ * transfer that forwards received data takes its slot without waiting: the data it forwards
+ * frees one upstream, and so no choice of slots can deadlock a schedule.
+ */
+class ConnectionSlots
+{
+  public:
+    /**
+     * \param schedule the schedule (kept by reference: it must outlive this object)
+     * \param slots receive buffers per connection; 0: unlimited (only program order holds)
+     */
+    ConnectionSlots(const CollectiveSchedule& schedule, uint32_t slots);
+
+    /**
+     * \brief A transfer's dependencies have completed and its step latency has passed.
+     * \param transfer its index
+     * \return the transfers to post now, in order (it, unless it waits for a slot)
+     */
+    std::vector<uint32_t> Ready(uint32_t transfer);
+
+    /**
+     * \brief A transfer's data has arrived (and been reduced).
+     * \param transfer its index
+     * \return the transfers to post now, in order
+     */
+    std::vector<uint32_t> Arrived(uint32_t transfer);
+
+    /** \return transfers that are ready but wait for their turn or a slot */
+    uint32_t GetHeld() const;
+
+    /** \return the number of connections */
+    uint32_t GetNConnections() const;
+
+    /**
+     * \param transfer a transfer's index
+     * \return the index of its connection
+     */
+    uint32_t GetConnection(uint32_t transfer) const;
+
+  private:
+    /**
+     * \brief A transfer is posted: take its slot and free those of the data it forwards.
+     * \param transfer its index
+     * \param out appended: it, and the waiting transfers the freed slots let go
+     */
+    void Post(uint32_t transfer, std::vector<uint32_t>& out);
+
+    /**
+     * \brief The receiver has consumed a transfer: free its slot.
+     * \param transfer its index
+     * \param out appended: the waiting transfer the slot lets go, if any
+     */
+    void Free(uint32_t transfer, std::vector<uint32_t>& out);
+
+    const CollectiveSchedule& m_schedule;      //!< the schedule
+    uint32_t m_slots;                          //!< slots per connection (0: unlimited)
+    std::vector<uint32_t> m_connectionOf;      //!< per transfer: its connection
+    std::vector<uint32_t> m_occupied;          //!< per connection: slots taken
+    std::vector<std::set<uint32_t>> m_waiting; //!< per connection: sources waiting for a slot
+    std::vector<uint32_t> m_forwarders;        //!< per transfer: forwarders not yet posted
+    std::vector<uint8_t> m_forwarded;          //!< per transfer: whether anything forwards it
+    uint32_t m_held{0};                        //!< transfers waiting for a slot
+};
+
+} // namespace ns3
+
+#endif /* CONNECTION_SLOTS_H */
