@@ -11,7 +11,8 @@
  * hierarchical layouts of 1, 2 and 4 servers of 2 to 8 ranks), with and without channels and
  * pipelining, passes the symbolic check and conserves bytes; the symbolic check fails on broken
  * schedules (a dropped transfer, a reduction applied twice, a missing dependency); closed forms
- * of steps and bytes per rank; NCCL's double binary trees; configuration errors.
+ * of steps and bytes per rank; NCCL's double binary trees; configuration errors; receive slots
+ * (ConnectionSlots): sources wait for a free slot, earliest first, forwarders never wait.
  */
 
 #include "ns3/ai-fabric-module.h"
@@ -681,3 +682,63 @@ TEST(CollectiveAlgorithmTest, ConfigurationErrors)
 }
 
 } // namespace
+
+TEST(ConnectionSlotsTest, SourcesWaitForSlotsForwardersDoNot)
+{
+    // A chain 0 -> 1 -> 2 in six pieces: a_p (0 -> 1) is data rank 0 starts with, b_p (1 -> 2)
+    // forwards a_p. Two slots per connection.
+    CollectiveSchedule s;
+    s.op = CollectiveOp::BROADCAST;
+    s.nranks = 3;
+    s.chunks = 6;
+    s.chunkBytes.assign(6, 1024);
+    const uint32_t pieces = 6;
+    for (uint32_t p = 0; p < pieces; ++p)
+    {
+        CollectiveTransfer a;
+        a.src = 0;
+        a.dst = 1;
+        a.chunk = p;
+        a.bytes = 1024;
+        a.step = p;
+        s.transfers.push_back(a);
+    }
+    for (uint32_t p = 0; p < pieces; ++p)
+    {
+        CollectiveTransfer b;
+        b.src = 1;
+        b.dst = 2;
+        b.chunk = p;
+        b.bytes = 1024;
+        b.step = p + 1;
+        b.deps = {p};
+        s.transfers.push_back(b);
+    }
+    ConnectionSlots slots(s, 2);
+    EXPECT_EQ(slots.GetNConnections(), 2u);
+    EXPECT_NE(slots.GetConnection(0), slots.GetConnection(pieces));
+    // a_0 and a_1 take the two slots; a_3, then a_2, wait.
+    EXPECT_EQ(slots.Ready(0), (std::vector<uint32_t>{0}));
+    EXPECT_EQ(slots.Ready(1), (std::vector<uint32_t>{1}));
+    EXPECT_TRUE(slots.Ready(3).empty());
+    EXPECT_TRUE(slots.Ready(2).empty());
+    EXPECT_EQ(slots.GetHeld(), 2u);
+    // a_0's arrival frees nothing: rank 1 has not forwarded it yet.
+    EXPECT_TRUE(slots.Arrived(0).empty());
+    // Posting b_0 (a forwarder: it never waits) consumes a_0 and lets the earliest waiting
+    // source go, a_2, though a_3 was ready first.
+    EXPECT_EQ(slots.Ready(pieces), (std::vector<uint32_t>{pieces, 2}));
+    EXPECT_EQ(slots.GetHeld(), 1u);
+    // Nothing forwards b_0: its slot frees when it arrives, with nobody waiting on its connection.
+    EXPECT_TRUE(slots.Arrived(pieces).empty());
+    EXPECT_TRUE(slots.Arrived(1).empty());
+    EXPECT_EQ(slots.Ready(pieces + 1), (std::vector<uint32_t>{pieces + 1, 3}));
+    EXPECT_EQ(slots.GetHeld(), 0u);
+    // Unlimited slots: everything goes at once.
+    ConnectionSlots unlimited(s, 0);
+    for (uint32_t p = 0; p < pieces; ++p)
+    {
+        EXPECT_EQ(unlimited.Ready(p), (std::vector<uint32_t>{p}));
+    }
+    EXPECT_EQ(unlimited.GetHeld(), 0u);
+}
