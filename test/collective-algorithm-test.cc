@@ -686,7 +686,7 @@ TEST(CollectiveAlgorithmTest, ConfigurationErrors)
 TEST(ConnectionSlotsTest, SourcesWaitForSlotsForwardersDoNot)
 {
     // A chain 0 -> 1 -> 2 in six pieces: a_p (0 -> 1) is data rank 0 starts with, b_p (1 -> 2)
-    // forwards a_p. Two slots per connection.
+    // forwards a_p (the same chunk). Two slots per connection.
     CollectiveSchedule s;
     s.op = CollectiveOp::BROADCAST;
     s.nranks = 3;
@@ -701,6 +701,7 @@ TEST(ConnectionSlotsTest, SourcesWaitForSlotsForwardersDoNot)
         a.chunk = p;
         a.bytes = 1024;
         a.step = p;
+        a.slice = p;
         s.transfers.push_back(a);
     }
     for (uint32_t p = 0; p < pieces; ++p)
@@ -711,6 +712,7 @@ TEST(ConnectionSlotsTest, SourcesWaitForSlotsForwardersDoNot)
         b.chunk = p;
         b.bytes = 1024;
         b.step = p + 1;
+        b.slice = p;
         b.deps = {p};
         s.transfers.push_back(b);
     }
@@ -741,4 +743,15 @@ TEST(ConnectionSlotsTest, SourcesWaitForSlotsForwardersDoNot)
         EXPECT_EQ(unlimited.Ready(p), (std::vector<uint32_t>{p}));
     }
     EXPECT_EQ(unlimited.GetHeld(), 0u);
+    // A slot holds a piece: the transfers of one piece never wait for each other (one step of
+    // halving-doubling sends several chunks to the same partner).
+    for (auto& t : s.transfers)
+    {
+        t.slice = 0;
+    }
+    ConnectionSlots onePiece(s, 2);
+    for (uint32_t p = 0; p < pieces; ++p)
+    {
+        EXPECT_EQ(onePiece.Ready(p), (std::vector<uint32_t>{p}));
+    }
 }

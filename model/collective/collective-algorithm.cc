@@ -433,6 +433,7 @@ CollectiveAlgorithm::SliceBuilder::Send(uint32_t src,
     t.bytes = m_schedule.chunkBytes[chunk];
     t.reduce = reduce;
     t.step = m_stepOffset + step;
+    t.slice = m_firstChunk / m_slots;
     t.channel = m_channel;
 
     // Candidate dependencies from the data: what the sender's copy holds, and for the receiver's

@@ -52,6 +52,7 @@ struct CollectiveTransfer
     uint64_t bytes{0};          //!< payload bytes
     bool reduce{false};         //!< the receiver adds them into its copy (else: replaces it)
     uint32_t step{0};           //!< concurrency group
+    uint32_t slice{0};          //!< pipelined piece of the buffer it belongs to
     uint32_t channel{0};        //!< NCCL-like channel (each channel has its own connections)
     uint32_t lane{0};           //!< independent connection within a channel (each tree of two)
     std::vector<uint32_t> deps; //!< transfers (indices in the schedule) that must complete first

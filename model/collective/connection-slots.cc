@@ -16,6 +16,18 @@ namespace ns3
 
 NS_LOG_COMPONENT_DEFINE("ConnectionSlots");
 
+namespace
+{
+
+/// Whether `t` sends on the data `d` brought: its receiver passes on the same chunk after it.
+bool
+IsForwarder(const CollectiveTransfer& t, const CollectiveTransfer& d)
+{
+    return d.dst == t.src && d.chunk == t.chunk;
+}
+
+} // namespace
+
 ConnectionSlots::ConnectionSlots(const CollectiveSchedule& schedule, uint32_t slots)
     : m_schedule(schedule),
       m_slots(slots)
@@ -33,14 +45,14 @@ ConnectionSlots::ConnectionSlots(const CollectiveSchedule& schedule, uint32_t sl
         for (uint32_t d : t.deps)
         {
             // The receiver of d sends on what it received: d's slot frees when this is posted.
-            if (schedule.transfers[d].dst == t.src)
+            if (IsForwarder(t, schedule.transfers[d]))
             {
                 ++m_forwarders[d];
                 m_forwarded[d] = 1;
             }
         }
     }
-    m_occupied.assign(ids.size(), 0);
+    m_occupied.assign(ids.size(), {});
     m_waiting.assign(ids.size(), {});
     NS_LOG_LOGIC(n << " transfers on " << ids.size() << " connections, " << slots << " slots each");
 }
@@ -50,23 +62,23 @@ ConnectionSlots::Ready(uint32_t transfer)
 {
     std::vector<uint32_t> out;
     const uint32_t c = m_connectionOf[transfer];
-    if (m_slots > 0 && m_schedule.transfers[transfer].deps.empty() &&
-        (m_occupied[c] >= m_slots || !m_waiting[c].empty()))
+    if (m_schedule.transfers[transfer].deps.empty() &&
+        (!HasSlot(transfer) || (!m_waiting[c].empty() && *m_waiting[c].begin() < transfer)))
     {
         m_waiting[c].insert(transfer);
         ++m_held;
-        // An earlier source may have become ready after a later one: the earliest goes first.
-        if (m_occupied[c] < m_slots)
-        {
-            const uint32_t first = *m_waiting[c].begin();
-            m_waiting[c].erase(m_waiting[c].begin());
-            --m_held;
-            Post(first, out);
-        }
         return out;
     }
     Post(transfer, out);
     return out;
+}
+
+bool
+ConnectionSlots::HasSlot(uint32_t transfer) const
+{
+    const auto& occupied = m_occupied[m_connectionOf[transfer]];
+    return m_slots == 0 || occupied.size() < m_slots ||
+           occupied.count(m_schedule.transfers[transfer].slice) > 0;
 }
 
 std::vector<uint32_t>
@@ -83,14 +95,14 @@ ConnectionSlots::Arrived(uint32_t transfer)
 void
 ConnectionSlots::Post(uint32_t transfer, std::vector<uint32_t>& out)
 {
-    // Freeing a slot posts a waiting source, which depends on nothing and so frees nothing in
+    // Freeing a slot posts waiting sources, which depend on nothing and so free nothing in
     // turn: the recursion is one level deep.
-    ++m_occupied[m_connectionOf[transfer]];
+    ++m_occupied[m_connectionOf[transfer]][m_schedule.transfers[transfer].slice];
     out.push_back(transfer);
     const CollectiveTransfer& t = m_schedule.transfers[transfer];
     for (uint32_t d : t.deps)
     {
-        if (m_schedule.transfers[d].dst == t.src && --m_forwarders[d] == 0)
+        if (IsForwarder(t, m_schedule.transfers[d]) && --m_forwarders[d] == 0)
         {
             Free(d, out);
         }
@@ -101,8 +113,13 @@ void
 ConnectionSlots::Free(uint32_t transfer, std::vector<uint32_t>& out)
 {
     const uint32_t c = m_connectionOf[transfer];
-    --m_occupied[c];
-    if (!m_waiting[c].empty() && (m_slots == 0 || m_occupied[c] < m_slots))
+    auto& occupied = m_occupied[c];
+    auto it = occupied.find(m_schedule.transfers[transfer].slice);
+    if (--it->second == 0)
+    {
+        occupied.erase(it);
+    }
+    while (!m_waiting[c].empty() && HasSlot(*m_waiting[c].begin()))
     {
         const uint32_t next = *m_waiting[c].begin();
         m_waiting[c].erase(m_waiting[c].begin());

@@ -10,6 +10,7 @@
 #include "collective-schedule.h"
 
 #include <cstdint>
+#include <map>
 #include <set>
 #include <vector>
 
@@ -21,16 +22,18 @@ namespace ns3
  * \brief NCCL's flow control between the ranks of a schedule, shared by both backends.
  *
  * A connection is a (sender, receiver, channel, lane) of the schedule. Its receiver has `slots`
- * receive buffers (NCCL_STEPS, 8). A transfer holds one from when it is posted until the
- * receiver has consumed it: when the receiver has posted every transfer of its own that depends
- * on it (it forwarded the data), or, if none does, when the data has arrived.
+ * receive buffers (NCCL_STEPS, 8), each holding one pipelined piece (CollectiveTransfer::slice)
+ * of what the connection carries. A transfer keeps its piece's slot taken from when it is posted
+ * until the receiver has consumed it: when the receiver has posted every transfer that forwards
+ * the same chunk on from it, or, if none does, when the data has arrived.
  *
  * A transfer that depends on nothing (data its rank starts with: a tree leaf's pieces, a ring's
- * first step) waits for a free slot, the earliest in the schedule first. Without that a rank
- * posts its whole buffer at once, and its packets queue in the switches and take input buffers
- * and egress turns from the connections the pipeline waits for, which no NCCL run does. A
- * transfer that forwards received data takes its slot without waiting: the data it forwards
- * frees one upstream, and so no choice of slots can deadlock a schedule.
+ * first step) waits while its connection's slots all hold other pieces; the earliest in the
+ * schedule goes first. Without that a rank posts its whole buffer at once, and its packets queue
+ * in the switches and take input buffers and egress turns from the connections the pipeline
+ * waits for, which no NCCL run does. A transfer that forwards received data never waits, nor
+ * does one whose piece already holds a slot: the data it forwards frees a slot upstream, and
+ * pieces are consumed earliest first, so no schedule can deadlock on its slots.
  */
 class ConnectionSlots
 {
@@ -76,16 +79,22 @@ class ConnectionSlots
     void Post(uint32_t transfer, std::vector<uint32_t>& out);
 
     /**
+     * \param transfer a transfer that depends on nothing
+     * \return whether its connection has a slot for its piece
+     */
+    bool HasSlot(uint32_t transfer) const;
+
+    /**
      * \brief The receiver has consumed a transfer: free its slot.
      * \param transfer its index
      * \param out appended: the waiting transfer the slot lets go, if any
      */
     void Free(uint32_t transfer, std::vector<uint32_t>& out);
 
-    const CollectiveSchedule& m_schedule;      //!< the schedule
-    uint32_t m_slots;                          //!< slots per connection (0: unlimited)
-    std::vector<uint32_t> m_connectionOf;      //!< per transfer: its connection
-    std::vector<uint32_t> m_occupied;          //!< per connection: slots taken
+    const CollectiveSchedule& m_schedule;                 //!< the schedule
+    uint32_t m_slots;                                     //!< slots per connection (0: unlimited)
+    std::vector<uint32_t> m_connectionOf;                 //!< per transfer: its connection
+    std::vector<std::map<uint32_t, uint32_t>> m_occupied; //!< per connection: piece -> transfers
     std::vector<std::set<uint32_t>> m_waiting; //!< per connection: sources waiting for a slot
     std::vector<uint32_t> m_forwarders;        //!< per transfer: forwarders not yet posted
     std::vector<uint8_t> m_forwarded;          //!< per transfer: whether anything forwards it
