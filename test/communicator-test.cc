@@ -234,6 +234,34 @@ TEST_F(CommunicatorTest, OversubscribedFatTreeIsSlowerThanTheModelAndShowsItsHot
     EXPECT_NEAR(full.packetTime.GetSeconds() / full.analyticalTime.GetSeconds(), 1.0, 0.05);
 }
 
+TEST_F(CommunicatorTest, ParallelTorusLinksReorderWithoutStallingTheTransport)
+{
+    // A 4x4 torus with two links per neighbour: the routers spray a connection's packets over
+    // both, so they arrive out of order. The receiving queue pairs must keep them (as on a
+    // GPU's NVLink group): taken as losses they cost go-back-N and RC timeouts of 67 ms.
+    auto torus = []() {
+        TopologyHelper helper;
+        for (int i = 0; i < 2; ++i)
+        {
+            DimensionSpec d;
+            d.block = BlockType::RING;
+            d.size = 4;
+            d.linksPerPair = 2;
+            helper.AddDimension(d);
+        }
+        return helper.Build();
+    };
+    for (const std::string algo : {"direct", "halving-doubling"})
+    {
+        const CollectiveOp op =
+            algo == "direct" ? CollectiveOp::ALL_TO_ALL : CollectiveOp::REDUCE_SCATTER;
+        auto r = RunOne(MakeComm(torus(), algo, false), op, 4 << 20);
+        EXPECT_NEAR(r.packetTime.GetSeconds() / r.analyticalTime.GetSeconds(), 1.0, 0.06) << algo;
+        EXPECT_LT(r.packetTime, MicroSeconds(200)) << algo;
+        Simulator::Destroy();
+    }
+}
+
 TEST_F(CommunicatorTest, SplitAndBadInput)
 {
     Ptr<FabricTopology> topo = DgxFatTree(2, 64, 1.0, true);

@@ -126,6 +126,19 @@ PacketExecutor::GetQueuePair(uint32_t src, uint32_t dst, uint32_t channel, uint3
         engineA->CreateQueuePair(EnginePortFor(engineA, m_topology->GetSourcePort(a, b)));
     Ptr<RdmaQueuePair> qpB =
         engineB->CreateQueuePair(EnginePortFor(engineB, m_topology->GetSourcePort(b, a)));
+    // Switches that spray a path over parallel links deliver its packets out of order.
+    auto sprays = [this](uint32_t from, uint32_t to) {
+        for (const auto& hop : m_topology->GetPathHops(from, to))
+        {
+            if (hop.size() > 1)
+            {
+                return true;
+            }
+        }
+        return false;
+    };
+    qpB->SetSprayedPath(sprays(a, b));
+    qpA->SetSprayedPath(sprays(b, a));
     qpA->Connect(m_topology->GetDestinationAddress(a, b), qpB->GetQpn(), qpB->GetInitialPsn());
     qpB->Connect(m_topology->GetDestinationAddress(b, a), qpA->GetQpn(), qpA->GetInitialPsn());
     qpB->SetReceiveCompletionCallback(MakeCallback(&PacketExecutor::OnReceived, this));

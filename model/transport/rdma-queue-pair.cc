@@ -266,10 +266,11 @@ RdmaQueuePair::Connect(uint16_t remoteAddress,
     m_reorderWindow = m_reorderWindowAttr;
     if (m_reorderWindow == 0)
     {
-        // Automatic: a port whose group sprays packets over several links reorders them; keep
-        // as many as the requester may have in flight. A single port delivers in order.
+        // Automatic: a port whose group sprays packets over several links reorders them, as
+        // does a path through switches that spray; keep as many as the requester may have in
+        // flight. A single port on a single path delivers in order.
         Ptr<FabricPortGroup> group = m_device->GetGroup();
-        const bool sprays = group && group->GetNPorts() > 1;
+        const bool sprays = (group && group->GetNPorts() > 1) || m_sprayedPath;
         const uint64_t inFlight = m_window == 0 ? MAX_AUTO_REORDER : m_window / m_mtu + 1;
         m_reorderWindow = sprays ? static_cast<uint32_t>(std::min(inFlight, MAX_AUTO_REORDER)) : 1;
     }
@@ -278,6 +279,12 @@ RdmaQueuePair::Connect(uint16_t remoteAddress,
         Fail("ReorderWindow " + std::to_string(m_reorderWindow) + " must stay below 2^23 PSNs");
     }
     m_connected = true;
+}
+
+void
+RdmaQueuePair::SetSprayedPath(bool sprayed)
+{
+    m_sprayedPath = sprayed;
 }
 
 bool

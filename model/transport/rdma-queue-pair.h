@@ -124,6 +124,15 @@ class RdmaQueuePair : public Object
     RdmaQueuePair& operator=(const RdmaQueuePair&) = delete;
 
     /**
+     * \brief Tell the queue pair that packets from the other end reach it over parallel paths
+     * (a switch's multipath route, a torus's parallel links), so they can arrive out of order.
+     * With ReorderWindow 0 (automatic) it then keeps them as on a port of a FabricPortGroup.
+     * Call before Connect().
+     * \param sprayed whether the path from the other end sprays packets
+     */
+    void SetSprayedPath(bool sprayed);
+
+    /**
      * \brief Connect to the queue pair at the other end (what ibv_modify_qp to RTR/RTS does).
      * RdmaHelper::Connect() calls it on both ends.
      * \param remoteAddress the other end's port address (LID, GPU id)
@@ -428,6 +437,7 @@ class RdmaQueuePair : public Object
     uint32_t m_initialPsn;        //!< InitialPsn
     uint32_t m_pathMtuAttr;       //!< PathMtu (0: the port's Mtu)
     uint32_t m_reorderWindowAttr; //!< ReorderWindow (0: automatic)
+    bool m_sprayedPath{false};    //!< packets from the other end may take parallel paths
 
     // Wiring
     RdmaEngine* m_engine{nullptr};       //!< the engine (owns the QP)
