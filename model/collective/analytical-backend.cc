@@ -399,7 +399,7 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
     std::vector<uint32_t> active;
     // Transfers between the same two ranks on the same channel and lane share one connection (a
     // queue pair), which sends its messages one after another, in the order they were posted;
-    // they are posted in program order when the receiver has a free slot, as the packet level.
+    // they are posted as the receiver's slots allow, as at the packet level.
     ConnectionSlots slots(schedule, m_slotsPerConnection);
     std::vector<std::deque<uint32_t>> connection(slots.GetNConnections());
     std::vector<double> posted(n, 0.0);
@@ -584,11 +584,7 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
     }
     if (slots.GetHeld() > 0)
     {
-        throw FabricConfigError(where,
-                                "stalled with " + std::to_string(slots.GetHeld()) +
-                                    " transfers waiting for receive slots; SlotsPerConnection " +
-                                    std::to_string(m_slotsPerConnection) +
-                                    " is too few for this schedule");
+        slots.ThrowStalled(where);
     }
     result.completion = Seconds(completion);
 

@@ -94,9 +94,10 @@ Communicator::GetTypeId()
                           MakeUintegerAccessor(&Communicator::m_chunkSize),
                           MakeUintegerChecker<uint64_t>())
             .AddAttribute("SlotsPerConnection",
-                          "Receive buffers per connection, NCCL_STEPS (8): a sender runs at "
-                          "most this many transfers ahead of what its receiver has forwarded "
-                          "(see ConnectionSlots); 0: unlimited. Both backends use it.",
+                          "Receive buffers per connection, NCCL_STEPS (8), one pipelined piece "
+                          "each: a sender runs at most this many pieces ahead of what its "
+                          "receiver has consumed (see ConnectionSlots); 0: unlimited. Both "
+                          "backends use it.",
                           UintegerValue(8),
                           MakeUintegerAccessor(&Communicator::m_slotsPerConnection),
                           MakeUintegerChecker<uint32_t>())

@@ -6,6 +6,7 @@
 
 #include "connection-slots.h"
 
+#include "ns3/fabric-config-error.h"
 #include "ns3/log.h"
 
 #include <map>
@@ -36,7 +37,6 @@ ConnectionSlots::ConnectionSlots(const CollectiveSchedule& schedule, uint32_t sl
     std::map<std::tuple<uint32_t, uint32_t, uint32_t, uint32_t>, uint32_t> ids;
     m_connectionOf.resize(n);
     m_forwarders.assign(n, 0);
-    m_forwarded.assign(n, 0);
     for (uint32_t i = 0; i < n; ++i)
     {
         const CollectiveTransfer& t = schedule.transfers[i];
@@ -48,7 +48,6 @@ ConnectionSlots::ConnectionSlots(const CollectiveSchedule& schedule, uint32_t sl
             if (IsForwarder(t, schedule.transfers[d]))
             {
                 ++m_forwarders[d];
-                m_forwarded[d] = 1;
             }
         }
     }
@@ -84,8 +83,10 @@ ConnectionSlots::HasSlot(uint32_t transfer) const
 std::vector<uint32_t>
 ConnectionSlots::Arrived(uint32_t transfer)
 {
+    // Its forwarders depend on its arrival: none has been posted yet, so a count of zero
+    // means nothing forwards it.
     std::vector<uint32_t> out;
-    if (!m_forwarded[transfer])
+    if (m_forwarders[transfer] == 0)
     {
         Free(transfer, out);
     }
@@ -132,6 +133,15 @@ uint32_t
 ConnectionSlots::GetHeld() const
 {
     return m_held;
+}
+
+void
+ConnectionSlots::ThrowStalled(const std::string& where) const
+{
+    throw FabricConfigError(where,
+                            "stalled with " + std::to_string(m_held) +
+                                " transfers waiting for receive slots; SlotsPerConnection " +
+                                std::to_string(m_slots) + " is too few for this schedule");
 }
 
 uint32_t

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <set>
+#include <string>
 #include <vector>
 
 namespace ns3
@@ -58,8 +59,15 @@ class ConnectionSlots
      */
     std::vector<uint32_t> Arrived(uint32_t transfer);
 
-    /** \return transfers that are ready but wait for their turn or a slot */
+    /** \return transfers that are ready but wait for a slot */
     uint32_t GetHeld() const;
+
+    /**
+     * \brief Report a stall: nothing is on its way, yet transfers wait for slots.
+     * \param where the backend, for the message
+     * \throw FabricConfigError always
+     */
+    [[noreturn]] void ThrowStalled(const std::string& where) const;
 
     /** \return the number of connections */
     uint32_t GetNConnections() const;
@@ -97,7 +105,6 @@ class ConnectionSlots
     std::vector<std::map<uint32_t, uint32_t>> m_occupied; //!< per connection: piece -> transfers
     std::vector<std::set<uint32_t>> m_waiting; //!< per connection: sources waiting for a slot
     std::vector<uint32_t> m_forwarders;        //!< per transfer: forwarders not yet posted
-    std::vector<uint8_t> m_forwarded;          //!< per transfer: whether anything forwards it
     uint32_t m_held{0};                        //!< transfers waiting for a slot
 };
 

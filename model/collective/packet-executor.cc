@@ -40,9 +40,9 @@ PacketExecutor::GetTypeId()
                           MakeDataRateAccessor(&PacketExecutor::m_reductionRate),
                           MakeDataRateChecker())
             .AddAttribute("SlotsPerConnection",
-                          "Receive buffers per connection (NCCL_STEPS): a transfer waits until "
-                          "its receiver has consumed all but this many earlier ones on the same "
-                          "connection (see ConnectionSlots). 0: unlimited.",
+                          "Receive buffers per connection (NCCL_STEPS), one pipelined piece "
+                          "each: a rank's own data waits while they hold pieces its receiver "
+                          "has not consumed (see ConnectionSlots). 0: unlimited.",
                           UintegerValue(8),
                           MakeUintegerAccessor(&PacketExecutor::m_slotsPerConnection),
                           MakeUintegerChecker<uint32_t>())
@@ -126,19 +126,8 @@ PacketExecutor::GetQueuePair(uint32_t src, uint32_t dst, uint32_t channel, uint3
         engineA->CreateQueuePair(EnginePortFor(engineA, m_topology->GetSourcePort(a, b)));
     Ptr<RdmaQueuePair> qpB =
         engineB->CreateQueuePair(EnginePortFor(engineB, m_topology->GetSourcePort(b, a)));
-    // Switches that spray a path over parallel links deliver its packets out of order.
-    auto sprays = [this](uint32_t from, uint32_t to) {
-        for (const auto& hop : m_topology->GetPathHops(from, to))
-        {
-            if (hop.size() > 1)
-            {
-                return true;
-            }
-        }
-        return false;
-    };
-    qpB->SetSprayedPath(sprays(a, b));
-    qpA->SetSprayedPath(sprays(b, a));
+    qpB->SetSprayedPath(m_topology->IsPathSprayed(a, b));
+    qpA->SetSprayedPath(m_topology->IsPathSprayed(b, a));
     qpA->Connect(m_topology->GetDestinationAddress(a, b), qpB->GetQpn(), qpB->GetInitialPsn());
     qpB->Connect(m_topology->GetDestinationAddress(b, a), qpA->GetQpn(), qpA->GetInitialPsn());
     qpB->SetReceiveCompletionCallback(MakeCallback(&PacketExecutor::OnReceived, this));
@@ -315,11 +304,8 @@ PacketExecutor::Complete(uint32_t index)
     {
         // Every remaining transfer waits for a slot that only a waiting transfer can free.
         m_running = false;
-        throw FabricConfigError(
-            "PacketExecutor (" + m_schedule.algorithm + " " + CollectiveOpName(m_schedule.op) + ")",
-            "stalled with " + std::to_string(m_slots->GetHeld()) +
-                " transfers waiting for receive slots; SlotsPerConnection " +
-                std::to_string(m_slotsPerConnection) + " is too few for this schedule");
+        m_slots->ThrowStalled("PacketExecutor (" + m_schedule.algorithm + " " +
+                              CollectiveOpName(m_schedule.op) + ")");
     }
 }
 

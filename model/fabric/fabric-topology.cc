@@ -283,6 +283,19 @@ FabricTopology::GetPath(uint32_t from, uint32_t to) const
     return names;
 }
 
+bool
+FabricTopology::IsPathSprayed(uint32_t from, uint32_t to) const
+{
+    for (const auto& hop : GetPathHops(from, to))
+    {
+        if (hop.size() > 1)
+        {
+            return true;
+        }
+    }
+    return false;
+}
+
 std::vector<FabricTopology::Hop>
 FabricTopology::GetPathHops(uint32_t from, uint32_t to) const
 {

@@ -120,6 +120,14 @@ class FabricTopology : public Object
     /**
      * \param from source rank
      * \param to destination rank
+     * \return whether some hop of the path sprays packets over parallel ports, so that they
+     * may arrive out of order
+     */
+    bool IsPathSprayed(uint32_t from, uint32_t to) const;
+
+    /**
+     * \param from source rank
+     * \param to destination rank
      * \return the port the source's RDMA engine sends by (scale-up within a server, else HCA)
      */
     Ptr<FabricNetDevice> GetSourcePort(uint32_t from, uint32_t to) const;
