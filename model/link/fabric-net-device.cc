@@ -420,7 +420,19 @@ FabricNetDevice::SetDataRate(DataRate rate)
 bool
 FabricNetDevice::SendTo(Ptr<Packet> packet, uint16_t dst, uint8_t sl, uint16_t protocol)
 {
-    NS_LOG_FUNCTION(this << packet << dst << +sl << protocol);
+    return DoSend(packet, dst, sl, protocol, true);
+}
+
+bool
+FabricNetDevice::SendByThisPort(Ptr<Packet> packet, uint16_t dst, uint8_t sl, uint16_t protocol)
+{
+    return DoSend(packet, dst, sl, protocol, false);
+}
+
+bool
+FabricNetDevice::DoSend(Ptr<Packet> packet, uint16_t dst, uint8_t sl, uint16_t protocol, bool spray)
+{
+    NS_LOG_FUNCTION(this << packet << dst << +sl << protocol << spray);
     Setup();
     if (m_switch)
     {
@@ -440,7 +452,7 @@ FabricNetDevice::SendTo(Ptr<Packet> packet, uint16_t dst, uint8_t sl, uint16_t p
                                     ", beyond the port's NumDataVls (" + std::to_string(m_numVls) +
                                     ")");
     }
-    if (GetTxQueueSpace(vl) == 0)
+    if ((spray ? GetTxQueueSpace(vl) : GetOwnTxQueueSpace(vl)) == 0)
     {
         m_macTxDropTrace(packet);
         return false;
@@ -461,7 +473,7 @@ FabricNetDevice::SendTo(Ptr<Packet> packet, uint16_t dst, uint8_t sl, uint16_t p
     frame.dst = dst;
     frame.sl = sl;
     frame.vl = vl;
-    FabricNetDevice* port = m_group ? m_group->PickPort(vl) : this;
+    FabricNetDevice* port = m_group && spray ? m_group->PickPort(vl) : this;
     port->Enqueue(std::move(frame));
     return true;
 }

@@ -120,6 +120,18 @@ class FabricNetDevice : public NetDevice
     bool SendTo(Ptr<Packet> packet, uint16_t dst, uint8_t sl, uint16_t protocol);
 
     /**
+     * \brief Like SendTo(), but by this port itself even when it belongs to a group: for
+     * traffic that must reach the switch at the other end of this very link (NVLS requests
+     * to one NVSwitch of a board).
+     * \param packet the packet, upper-layer headers included
+     * \param dst destination address
+     * \param sl service level
+     * \param protocol the upper layer's protocol number
+     * \return false if this port's transmit queue of the VL is full (MacTxDrop)
+     */
+    bool SendByThisPort(Ptr<Packet> packet, uint16_t dst, uint8_t sl, uint16_t protocol);
+
+    /**
      * \param vl a data VL
      * \return room left for packets on the VL: in this port's transmit queue, or, for a port
      * of a FabricPortGroup, in the group's next port
@@ -445,6 +457,17 @@ class FabricNetDevice : public NetDevice
      * \param vl the VL whose buffer freed
      */
     void SendFlowControl(uint8_t vl);
+
+    /**
+     * \brief SendTo() and SendByThisPort().
+     * \param packet the packet
+     * \param dst destination address
+     * \param sl service level
+     * \param protocol protocol number
+     * \param spray true to let the port's group pick the port
+     * \return false if the transmit queue is full
+     */
+    bool DoSend(Ptr<Packet> packet, uint16_t dst, uint8_t sl, uint16_t protocol, bool spray);
 
     /** \brief Fire PhyTxEnd for a packet whose last bit has left. */
     void NotifyTxEnd(Ptr<const Packet> packet);

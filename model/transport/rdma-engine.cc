@@ -59,6 +59,7 @@ RdmaEngine::DoDispose()
     }
     m_qps.clear();
     m_ports.clear();
+    m_foreign.Nullify();
     m_node = nullptr;
     Object::DoDispose();
 }
@@ -331,6 +332,12 @@ RdmaEngine::Fill(uint32_t portIndex, uint8_t vl)
     port.filling = false;
 }
 
+void
+RdmaEngine::SetForeignPacketCallback(NetDevice::ReceiveCallback cb)
+{
+    m_foreign = cb;
+}
+
 bool
 RdmaEngine::Receive(Ptr<NetDevice> device,
                     Ptr<const Packet> packet,
@@ -349,6 +356,10 @@ RdmaEngine::Receive(Ptr<NetDevice> device,
     const uint32_t index = qpn - FIRST_QPN;
     if (qpn < FIRST_QPN || index >= m_qps.size())
     {
+        if (!m_foreign.IsNull())
+        {
+            return m_foreign(device, packet, protocol, from);
+        }
         throw FabricConfigError(Describe(),
                                 "received a packet for queue pair " + std::to_string(qpn) +
                                     ", which does not exist (it has " +

@@ -125,6 +125,15 @@ class RdmaEngine : public Object
                  uint16_t protocol,
                  const Address& from);
 
+    /**
+     * \brief Hand packets for queue pair numbers this engine does not have to another
+     * receiver instead of rejecting them: the endpoints of in-network collectives (SHARP, NVLS)
+     * share the port and address their packets to QP numbers of their own. Only packets that
+     * would otherwise be an error take this path, so ordinary traffic pays nothing for it.
+     * \param cb the receiver (same signature as Receive()); a null callback restores the error
+     */
+    void SetForeignPacketCallback(NetDevice::ReceiveCallback cb);
+
     /** \return a short name for messages */
     std::string Describe() const;
 
@@ -205,6 +214,7 @@ class RdmaEngine : public Object
     std::vector<Port> m_ports;             //!< ports
     std::vector<Ptr<RdmaQueuePair>> m_qps; //!< QPs, index = QPN - FIRST_QPN
     RdmaTransportHeader m_rxHeader;        //!< reused to read every arriving packet
+    NetDevice::ReceiveCallback m_foreign;  //!< packets for QPs of other receivers
 };
 
 } // namespace ns3
