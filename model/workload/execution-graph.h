@@ -1,0 +1,174 @@
+/*
+ * Copyright (c) 2026 ai-fabric authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#ifndef EXECUTION_GRAPH_H
+#define EXECUTION_GRAPH_H
+
+#include "compute-model.h"
+#include "workload-description.h"
+#include "workload-placement.h"
+
+#include "ns3/collective-schedule.h"
+#include "ns3/nstime.h"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+/// \ingroup ai-fabric
+/// The communicators a rank's collective nodes run on.
+enum class WorkloadGroup : uint8_t
+{
+    TP,       //!< its tensor-parallel group (same dp and stage)
+    DP,       //!< its data-parallel group (same stage and tensor rank)
+    EP,       //!< its expert-parallel group (EP consecutive data-parallel ranks)
+    FWD_SEND, //!< activations to the next stage (2 ranks: this one sends)
+    FWD_RECV, //!< activations from the previous stage (this one receives)
+    BWD_SEND, //!< gradients to the previous stage
+    BWD_RECV, //!< gradients from the next stage
+    EDP,      //!< its expert-data-parallel group: the data-parallel ranks that hold the same
+              //!< experts (same dp mod ep), which reduce the experts' gradients
+};
+
+/// \ingroup ai-fabric
+/// The number of WorkloadGroup values.
+constexpr uint32_t kWorkloadGroups = 8;
+
+/**
+ * \ingroup ai-fabric
+ * \param group a group
+ * \return its name ("tp", "dp", "ep", "pp-fwd", "pp-bwd")
+ */
+std::string WorkloadGroupName(WorkloadGroup group);
+
+/// \ingroup ai-fabric
+/// What a compute node does.
+enum class ComputePhase : uint8_t
+{
+    FORWARD,   //!< forward pass
+    BACKWARD,  //!< backward pass
+    RECOMPUTE, //!< the forward recomputed in the backward pass
+    OPTIMIZER, //!< the optimizer step
+};
+
+/**
+ * \ingroup ai-fabric
+ * \brief One node of a rank's execution graph: compute, or this rank's part of a collective
+ * or of a pipeline send/receive.
+ *
+ * Compute nodes run one at a time in program order (each depends on the previous compute
+ * node: the GPU's compute stream). A collective node starts when every member of its group
+ * has reached its node of the same `seq` (the operation's index among that group's operations
+ * in one iteration); the nodes of one group on one rank depend on each other in order, as
+ * operations on one NCCL communicator run in issue order.
+ */
+struct GraphNode
+{
+    bool compute{true};                        //!< compute (else collective)
+    ComputeTask task;                          //!< compute: the work
+    ComputePhase phase{ComputePhase::FORWARD}; //!< compute: which pass
+    WorkloadGroup group{WorkloadGroup::TP};    //!< collective: its communicator
+    CollectiveOp op{CollectiveOp::ALL_REDUCE}; //!< collective: the operation
+    uint64_t bytes{0};                         //!< collective: its size (nccl-tests' S)
+    uint32_t seq{0};                           //!< collective: index within the group
+    uint32_t microBatch{UINT32_MAX};           //!< the micro-batch, if any
+    uint32_t chunk{0};                         //!< the model chunk (virtual stage index)
+    uint32_t layer{UINT32_MAX};                //!< the layer, if any
+    std::string label;                         //!< for timelines: "F3 L12 attention"
+    std::vector<uint32_t> deps;                //!< earlier nodes of the program
+};
+
+/**
+ * \ingroup ai-fabric
+ * \brief The graph of one iteration for the ranks of one pipeline stage (every data-parallel
+ * and tensor-parallel rank of a stage runs the same program).
+ */
+struct RankProgram
+{
+    uint32_t stage{0};                 //!< the pipeline stage
+    std::vector<GraphNode> nodes;      //!< in a valid order (deps point back)
+    std::vector<uint32_t> opsPerGroup; //!< collective nodes per WorkloadGroup
+    std::vector<uint32_t> inFlight;    //!< per chunk: most micro-batches held at once
+    std::vector<std::string> schedule; //!< the pipeline order: "F0.0", "B0.0" (mb.chunk)
+};
+
+/**
+ * \ingroup ai-fabric
+ * \brief A collective group instance: which topology ranks, and where a worker sits in it.
+ */
+struct GroupInstance
+{
+    uint64_t id{0};                //!< unique over the graph (kind and index)
+    std::vector<uint32_t> workers; //!< members, in communicator rank order
+    uint32_t self{0};              //!< the worker's communicator rank
+};
+
+/**
+ * \ingroup ai-fabric
+ * \brief The execution graph of one training iteration for every worker: the workload, its
+ * placement, and one RankProgram per pipeline stage.
+ */
+class ExecutionGraph
+{
+  public:
+    ExecutionGraph();
+
+    /**
+     * \param workload the validated workload
+     * \param placement its placement
+     * \param programs one program per stage
+     */
+    ExecutionGraph(const WorkloadDescription& workload,
+                   const WorkloadPlacement& placement,
+                   std::vector<std::shared_ptr<const RankProgram>> programs);
+
+    /** \return the workload */
+    const WorkloadDescription& GetWorkload() const;
+    /** \return the placement */
+    const WorkloadPlacement& GetPlacement() const;
+    /** \return the number of workers */
+    uint32_t GetNWorkers() const;
+    /** \param worker a worker \return its program */
+    const RankProgram& GetProgram(uint32_t worker) const;
+    /** \return the programs, per stage */
+    const std::vector<std::shared_ptr<const RankProgram>>& GetPrograms() const;
+
+    /**
+     * \param worker a worker
+     * \param group one of its groups
+     * \return the group instance it belongs to there
+     */
+    GroupInstance GetGroup(uint32_t worker, WorkloadGroup group) const;
+
+    /**
+     * \brief The longest path through the merged graph of every worker (a collective ends at
+     * the latest arrival of its members plus its duration): what an iteration takes on
+     * resources that never make anything wait but the graph's dependencies.
+     * \param computeTime duration of a compute node (worker, node)
+     * \param collectiveTime duration of a collective (worker of its lowest member, node)
+     * \return the iteration time
+     */
+    Time GetCriticalPath(
+        const std::function<Time(uint32_t, const GraphNode&)>& computeTime,
+        const std::function<Time(uint32_t, const GraphNode&)>& collectiveTime) const;
+
+    /** \return the total number of nodes over every worker */
+    uint64_t GetTotalNodes() const;
+
+  private:
+    WorkloadDescription m_workload;                             //!< the workload
+    WorkloadPlacement m_placement;                              //!< its placement
+    std::vector<std::shared_ptr<const RankProgram>> m_programs; //!< per stage
+};
+
+} // namespace ns3
+
+#endif /* EXECUTION_GRAPH_H */
