@@ -87,7 +87,7 @@ main(int argc, char* argv[])
     std::string maxBytes = "64M";
     uint32_t stepFactor = 4;
     std::string topologyFile;
-    uint32_t channels = 2;
+    uint32_t channels = 0;
     uint32_t root = 0;
     CommandLine cmd(__FILE__);
     cmd.AddValue("op",
@@ -102,7 +102,9 @@ main(int argc, char* argv[])
     cmd.AddValue("topology",
                  "Topology file (YAML); default: 2 DGX H100 on NDR rails",
                  topologyFile);
-    cmd.AddValue("channels", "Channels per collective", channels);
+    cmd.AddValue("channels", "Channels per collective (0: as many as NCCL opens here)", channels);
+    bool boundBy = true;
+    cmd.AddValue("bound-by", "Print what limited each packet-level run", boundBy);
     cmd.AddValue("root", "Root of broadcast, reduce and send-recv", root);
     cmd.Parse(argc, argv);
 
@@ -134,28 +136,32 @@ main(int argc, char* argv[])
                    op,
                    ranks.size(),
                    topology->GetDescription().name);
-        fmt::print("# {:>12} {:>10} {:>8} | {:>11} {:>8} {:>8} | {:>11} {:>8} {:>8} | {:>6}\n",
-                   "size (B)",
-                   "algorithm",
-                   "proto",
-                   "packet us",
-                   "algbw",
-                   "busbw",
-                   "alpha-beta",
-                   "algbw",
-                   "busbw",
-                   "ratio");
-        fmt::print("# {:>12} {:>10} {:>8} | {:>11} {:>8} {:>8} | {:>11} {:>8} {:>8} | {:>6}\n",
-                   "",
-                   "",
-                   "",
-                   "",
-                   "GB/s",
-                   "GB/s",
-                   "us",
-                   "GB/s",
-                   "GB/s",
-                   "p/a");
+        fmt::print(
+            "# {:>12} {:>10} {:>8} {:>3} | {:>11} {:>8} {:>8} | {:>11} {:>8} {:>8} | {:>6}\n",
+            "size (B)",
+            "algorithm",
+            "proto",
+            "ch",
+            "packet us",
+            "algbw",
+            "busbw",
+            "alpha-beta",
+            "algbw",
+            "busbw",
+            "ratio");
+        fmt::print(
+            "# {:>12} {:>10} {:>8} {:>3} | {:>11} {:>8} {:>8} | {:>11} {:>8} {:>8} | {:>6}\n",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "GB/s",
+            "GB/s",
+            "us",
+            "GB/s",
+            "GB/s",
+            "p/a");
         for (uint64_t bytes = first; bytes <= last; bytes *= stepFactor)
         {
             CollectiveReport report;
@@ -167,11 +173,12 @@ main(int argc, char* argv[])
                         root,
                         (root + 1) % ranks.size());
             Simulator::Run();
-            fmt::print("  {:>12} {:>10} {:>8} | {:>11.2f} {:>8.2f} {:>8.2f} | {:>11.2f} {:>8.2f} "
-                       "{:>8.2f} | {:>6.3f}\n",
+            fmt::print("  {:>12} {:>10} {:>8} {:>3} | {:>11.2f} {:>8.2f} {:>8.2f} | {:>11.2f} "
+                       "{:>8.2f} {:>8.2f} | {:>6.3f}\n",
                        bytes,
                        report.algorithm,
                        CollectiveProtocolName(report.protocol),
+                       report.channels,
                        report.packetTime.GetSeconds() * 1e6,
                        report.PacketAlgBandwidth() / 1e9,
                        report.PacketBusBandwidth() / 1e9,
@@ -179,6 +186,10 @@ main(int argc, char* argv[])
                        report.AnalyticalAlgBandwidth() / 1e9,
                        report.AnalyticalBusBandwidth() / 1e9,
                        report.packetTime.GetSeconds() / report.analyticalTime.GetSeconds());
+            if (boundBy)
+            {
+                fmt::print("# {:>12} {}\n", "", report.links.GetBoundBy());
+            }
         }
         Simulator::Destroy();
     }

@@ -175,6 +175,12 @@ NvlinkHelper::InstallBoard(const NvlinkBoardSpec& spec, NodeContainer gpus)
                 auto swPort = DynamicCast<NvlinkNetDevice>(link.Get(1));
                 gpuPort->SetDataRate(spec.linkRate);
                 swPort->SetDataRate(spec.linkRate);
+                const NvlinkPacketFormat format = NvlinkGetPacketFormat(spec.generation);
+                for (const auto& port : {gpuPort, swPort})
+                {
+                    port->SetAttribute("MaxPayload", UintegerValue(format.maxPayload));
+                    port->SetAttribute("HeaderBytes", UintegerValue(format.overhead));
+                }
                 gpuPort->SetGpuId(id);
                 group->AddPort(gpuPort);
                 board.links[g].push_back(gpuPort);

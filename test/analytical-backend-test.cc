@@ -336,7 +336,7 @@ TEST_F(AnalyticalBackendTest, SingleTransferOverNvlinks)
         const auto hops = topo->GetPathHops(0, 1);
         ASSERT_EQ(hops.size(), 1u);
         ASSERT_EQ(hops[0].size(), links);
-        const double eff = 256.0 / 272;
+        const double eff = NvlinkWireEfficiency(NvlinkGeneration::NVLINK4);
         ASSERT_DOUBLE_EQ(hops[0][0]->GetPayloadEfficiency(), eff);
         const double one = 200e9 / 8 * eff;
         const uint64_t bytes = 1 << 20;
@@ -437,7 +437,7 @@ TEST_F(AnalyticalBackendTest, RingAllReduceMatchesClosedFormOnUniformTopologies)
         Ptr<FabricTopology> topo = helper.Build();
         const PathTerms p = Terms(topo, 0, 1);
         EXPECT_EQ(p.hops, block == BlockType::RING ? 3u : 4u);
-        EXPECT_DOUBLE_EQ(p.bandwidth, 200e9 / 8 * 256 / 272);
+        EXPECT_DOUBLE_EQ(p.bandwidth, 200e9 / 8 * NvlinkWireEfficiency(NvlinkGeneration::NVLINK4));
         const double alpha = 3.4e-6 + p.delays + p.switches;
         for (uint64_t bytes : {uint64_t(8) << 10, uint64_t(64) << 20, uint64_t(1) << 30})
         {
@@ -528,8 +528,8 @@ TEST_F(AnalyticalBackendTest, RingAllReduceOnADgxH100)
     Ptr<FabricTopology> topo = helper.Build();
     const PathTerms p = Terms(topo, 0, 1);
     ASSERT_EQ(p.hops, 2u);
-    // 18 NVLink 4 links of 25 GB/s, 256 data bytes per 272.
-    EXPECT_NEAR(p.bandwidth, 18 * 25e9 * 256 / 272, 1.0);
+    // 18 NVLink 4 links of 25 GB/s, less the calibrated wire overhead.
+    EXPECT_NEAR(p.bandwidth, 18 * 25e9 * NvlinkWireEfficiency(NvlinkGeneration::NVLINK4), 1.0);
     // Sprayed: the first packet goes at one link's rate, the rest at the 18 links': alpha
     // carries the difference (mtu / one link - mtu / B).
     const double alpha =

@@ -113,9 +113,9 @@ DgxFatTree(uint32_t nodes, uint32_t radix, double oversubscription, bool railOpt
 
 TEST_F(CommunicatorTest, RingAndHalvingDoublingMatchTheirClosedForms)
 {
-    // Per link: 25 GB/s, of which 256/272 is data after the NVLink header flits; per step: two
+    // Per link: 25 GB/s, less the NVLink wire overhead (NvlinkGetPacketFormat); per step: two
     // cables and the switch (the first transfer unit's serialisation overlaps the bytes).
-    const double bandwidth = 200e9 / 8 * 256 / 272;
+    const double bandwidth = 200e9 / 8 * NvlinkWireEfficiency(NvlinkGeneration::NVLINK4);
     const double alpha = 2 * 50e-9 + 100e-9;
     for (uint64_t bytes : {uint64_t{1} << 20, uint64_t{16} << 20})
     {
@@ -145,7 +145,7 @@ TEST_F(CommunicatorTest, DoubleBinaryTreeMatchesItsClosedForm)
     // The closed form is the fully pipelined tree: 4 KiB pieces (128 or more per tree from 1 MiB
     // on) leave the pipeline's fill and drain negligible. Every rank's port carries four
     // connections at once (up and down in each tree), each at a quarter of the link.
-    const double bandwidth = 200e9 / 8 * 256 / 272;
+    const double bandwidth = 200e9 / 8 * NvlinkWireEfficiency(NvlinkGeneration::NVLINK4);
     const double alpha = 2 * 50e-9 + 100e-9;
     for (uint64_t bytes : {uint64_t{1} << 20, uint64_t{16} << 20})
     {
@@ -156,7 +156,10 @@ TEST_F(CommunicatorTest, DoubleBinaryTreeMatchesItsClosedForm)
             CollectiveClosedForm::DoubleBinaryTreeAllReduce(8, bytes, bandwidth, alpha);
         RecordProperty("tree_packet_over_closed_form_" + std::to_string(bytes),
                        std::to_string(r.packetTime.GetSeconds() / closed));
-        EXPECT_NEAR(r.packetTime.GetSeconds() / closed, 1.0, 0.02) << bytes;
+        // 1 MiB: a 4 KiB piece is one 4960-byte transfer unit on the wire (16 NVLink packets
+        // with their overhead), whose fill and drain the closed form leaves out: within 3%.
+        const double tolerance = bytes < (uint64_t{16} << 20) ? 0.03 : 0.02;
+        EXPECT_NEAR(r.packetTime.GetSeconds() / closed, 1.0, tolerance) << bytes;
         EXPECT_NEAR(r.analyticalTime.GetSeconds() / closed, 1.0, 0.02) << bytes;
         Simulator::Destroy();
     }
@@ -189,8 +192,13 @@ TEST_F(CommunicatorTest, ReceiveSlotsPaceTheTreeLeaves)
     EXPECT_NEAR(two, 1.0, 0.02);
 }
 
-TEST_F(CommunicatorTest, FlatRingAgainstHierarchicalOnARailOptimisedFatTree)
+TEST_F(CommunicatorTest, FlatRingOnRailsBeatsHierarchicalOnARailOptimisedFatTree)
 {
+    // With a rail per channel (NCCL's rings), the flat ring is bound by NVLink alone, while the
+    // hierarchical ring adds an intra-server phase: the flat ring wins, as NCCL's choice of flat
+    // rings on DGX clusters says, on both backends. The fluid model lets no channel's step
+    // latency hide behind another's data, so it is the more pessimistic for the hierarchical
+    // ring's extra steps: the margins agree within 10%.
     const uint64_t bytes = 64 << 20;
     auto flat = RunOne(MakeComm(DgxFatTree(4, 64, 1.0, true), "ring", false),
                        CollectiveOp::ALL_REDUCE,
@@ -203,10 +211,9 @@ TEST_F(CommunicatorTest, FlatRingAgainstHierarchicalOnARailOptimisedFatTree)
     const double modelRatio = flat.analyticalTime.GetSeconds() / hier.analyticalTime.GetSeconds();
     RecordProperty("flat_over_hierarchical_packet", std::to_string(packetRatio));
     RecordProperty("flat_over_hierarchical_model", std::to_string(modelRatio));
-    // Both backends pick the same winner, by the same margin within 5%.
-    EXPECT_GT(packetRatio, 1.0);
-    EXPECT_GT(modelRatio, 1.0);
-    EXPECT_NEAR(packetRatio / modelRatio, 1.0, 0.05);
+    EXPECT_LT(packetRatio, 1.0);
+    EXPECT_LT(modelRatio, 1.0);
+    EXPECT_NEAR(packetRatio / modelRatio, 1.0, 0.10);
 }
 
 TEST_F(CommunicatorTest, OversubscribedFatTreeIsSlowerThanTheModelAndShowsItsHotLinks)
@@ -267,6 +274,10 @@ TEST_F(CommunicatorTest, SplitAndBadInput)
     Ptr<FabricTopology> topo = DgxFatTree(2, 64, 1.0, true);
     Ptr<Communicator> world = MakeComm(topo, "auto", false);
     EXPECT_EQ(world->GetSize(), 16u);
+    EXPECT_EQ(world->GetChannels(), 16u); // NCCL's count across DGX H100 servers
+    // Two channels: at 8 MiB, 24 channels in lockstep would make the fluid model's latency
+    // (no step of one channel hides behind another's data) the thing compared, not Split.
+    world->SetAttribute("Channels", UintegerValue(2));
     // A tensor-parallel group inside server 1 and a data-parallel group across the rails.
     Ptr<Communicator> tp = world->Split({8, 9, 10, 11, 12, 13, 14, 15});
     EXPECT_EQ(tp->GetRanks().front(), 8u);

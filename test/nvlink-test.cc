@@ -65,8 +65,8 @@ struct Board
     /// flits: links x rate x MaxPayload / (MaxPayload + HeaderBytes).
     double GpuDataBandwidth() const
     {
-        return board.spec.LinksPerGpu() * board.spec.linkRate.GetBitRate() / 8.0 * 256.0 /
-               (256.0 + 16.0);
+        return board.spec.LinksPerGpu() * board.spec.linkRate.GetBitRate() / 8.0 *
+               NvlinkWireEfficiency(board.spec.generation);
     }
 
     /// Last arrival at a GPU, from any source.
@@ -156,10 +156,13 @@ TEST_F(NvlinkTest, OneGiBTransferUsesEveryLinkOfTheGpu)
     Simulator::Run();
     ASSERT_EQ(b.sinks[1]->GetTotalPayloadBytes(), size);
     // Closed form: 2^30 / 4096 transfer units sprayed round robin over 18 links, each unit 16
-    // NVLink packets of 256 B behind a 16-byte header flit; then the path's latencies.
+    // NVLink packets of 256 B, each with the generation's wire overhead; then the path's
+    // latencies.
     const uint64_t units = size / 4096;
     const DataRate link = NvlinkBoardSpec::DgxH100().linkRate;
-    const Time unitTx = link.CalculateBytesTxTime(4096 + 16 * 16);
+    const NvlinkPacketFormat format = NvlinkGetPacketFormat(NvlinkGeneration::NVLINK4);
+    const Time unitTx =
+        link.CalculateBytesTxTime(4096 + 4096 / format.maxPayload * format.overhead);
     const uint64_t perLink = (units + 17) / 18;
     const Time latency = NanoSeconds(5) * 2 + NanoSeconds(100);
     const Time expected = unitTx * static_cast<int64_t>(perLink) + latency;
@@ -205,7 +208,8 @@ TEST_F(NvlinkTest, AllToAllKeepsEveryEgressAtNvlinkBandwidth)
         EXPECT_EQ(b.sinks[g]->GetTotalPayloadBytes(), 7 * size);
         const double egress = (late[g] - early[g]) / (ideal * 0.5);
         EXPECT_GT(egress / wire, 0.99) << "GPU " << g;
-        EXPECT_LE(egress / wire, 1.0 + 1e-9) << "GPU " << g;
+        // A unit counts as sent when it starts: a sample may hold one unit per link ahead.
+        EXPECT_LE(egress / wire, 1.005) << "GPU " << g;
     }
     // The whole exchange, tail included, ends within a few percent of the ideal.
     Time end;

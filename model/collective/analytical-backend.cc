@@ -106,26 +106,6 @@ DescribePath(Ptr<FabricTopology> topology, uint32_t from, uint32_t to)
     return path;
 }
 
-/**
- * \param port a transmitting port
- * \param topology the fabric
- * \return "node/ifIndex -> peer node"
- */
-std::string
-LinkName(Ptr<FabricNetDevice> port, Ptr<FabricTopology> topology)
-{
-    std::string name =
-        topology->GetName(port->GetNode()) + "/" + std::to_string(port->GetIfIndex());
-    if (auto channel = DynamicCast<FabricChannel>(port->GetChannel()))
-    {
-        if (Ptr<FabricNetDevice> peer = channel->GetPeer(port))
-        {
-            name += " -> " + topology->GetName(peer->GetNode());
-        }
-    }
-    return name;
-}
-
 } // namespace
 
 uint64_t
@@ -282,18 +262,32 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
         }
     }
 
-    // Paths, once per pair of topology ranks.
+    // Paths, once per pair of topology ranks (and relay: PXN's path is the sender's to the
+    // relay, then the relay's to the receiver, one pipeline).
     const size_t n = schedule.transfers.size();
-    std::map<std::pair<uint32_t, uint32_t>, PathInfo> paths;
+    std::map<std::tuple<uint32_t, uint32_t, uint32_t>, PathInfo> paths;
     std::vector<const PathInfo*> pathOf(n);
     for (size_t i = 0; i < n; ++i)
     {
-        const auto key =
-            std::make_pair(toTopo[schedule.transfers[i].src], toTopo[schedule.transfers[i].dst]);
+        const CollectiveTransfer& t = schedule.transfers[i];
+        const uint32_t via = t.via == CollectiveTransfer::NO_RELAY ? t.via : toTopo[t.via];
+        const auto key = std::make_tuple(toTopo[t.src], via, toTopo[t.dst]);
         auto it = paths.find(key);
         if (it == paths.end())
         {
-            it = paths.emplace(key, DescribePath(topology, key.first, key.second)).first;
+            PathInfo path;
+            if (via == CollectiveTransfer::NO_RELAY)
+            {
+                path = DescribePath(topology, toTopo[t.src], toTopo[t.dst]);
+            }
+            else
+            {
+                path = DescribePath(topology, toTopo[t.src], via);
+                PathInfo second = DescribePath(topology, via, toTopo[t.dst]);
+                path.hops.insert(path.hops.end(), second.hops.begin(), second.hops.end());
+                path.link = NcclLinkType::NET;
+            }
+            it = paths.emplace(key, std::move(path)).first;
         }
         pathOf[i] = &it->second;
     }
@@ -606,7 +600,7 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
                     it = slot.emplace(port, result.links.size()).first;
                     AnalyticalLinkLoad load;
                     load.port = port;
-                    load.name = LinkName(port, topology);
+                    load.name = topology->GetPortName(port);
                     result.links.push_back(load);
                     slotRate.push_back(hop.portRates[p] * protoEff);
                 }

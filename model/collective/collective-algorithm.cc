@@ -7,6 +7,7 @@
 #include "collective-algorithm.h"
 
 #include "ns3/abort.h"
+#include "ns3/boolean.h"
 #include "ns3/fabric-config-error.h"
 #include "ns3/log.h"
 #include "ns3/uinteger.h"
@@ -65,6 +66,12 @@ RankLayout::GetNRanks() const
     return static_cast<uint32_t>(server.size());
 }
 
+uint32_t
+RankLayout::GetRail(uint32_t rank) const
+{
+    return rank < rail.size() ? rail[rank] : 0;
+}
+
 std::vector<std::vector<uint32_t>>
 RankLayout::GetServerRanks() const
 {
@@ -102,13 +109,22 @@ CollectiveAlgorithm::GetTypeId()
                           "steps. 0: one piece per channel (no pipelining).",
                           UintegerValue(0),
                           MakeUintegerAccessor(&CollectiveAlgorithm::m_chunkSize),
-                          MakeUintegerChecker<uint64_t>());
+                          MakeUintegerChecker<uint64_t>())
+            .AddAttribute("Pxn",
+                          "Relay each transfer between servers whose ranks are on different "
+                          "rails through the sender's server's rank on the receiver's rail "
+                          "(NCCL's PXN, NCCL_P2P_PXN_LEVEL), so that network traffic stays on "
+                          "one rail. Needs the layout's rails.",
+                          BooleanValue(true),
+                          MakeBooleanAccessor(&CollectiveAlgorithm::m_pxn),
+                          MakeBooleanChecker());
     return tid;
 }
 
 CollectiveAlgorithm::CollectiveAlgorithm()
     : m_channels(1),
-      m_chunkSize(0)
+      m_chunkSize(0),
+      m_pxn(true)
 {
     NS_LOG_FUNCTION(this);
 }
@@ -273,7 +289,61 @@ CollectiveAlgorithm::Build(CollectiveOp op,
             t.lane = t.chunk % slots;
         }
     }
+    if (m_pxn && !layout.rail.empty())
+    {
+        AddRailRelays(schedule, layout);
+    }
     return schedule;
+}
+
+void
+CollectiveAlgorithm::AddRailRelays(CollectiveSchedule& schedule, const RankLayout& layout)
+{
+    // (server, rail) -> the first rank there: the GPU whose HCA that is.
+    std::map<std::pair<uint32_t, uint32_t>, uint32_t> onRail;
+    for (uint32_t r = 0; r < layout.GetNRanks(); ++r)
+    {
+        onRail.emplace(std::make_pair(layout.server[r], layout.GetRail(r)), r);
+    }
+    for (auto& t : schedule.transfers)
+    {
+        if (layout.server[t.src] == layout.server[t.dst] ||
+            layout.GetRail(t.src) == layout.GetRail(t.dst))
+        {
+            continue;
+        }
+        auto it = onRail.find({layout.server[t.src], layout.GetRail(t.dst)});
+        if (it != onRail.end() && it->second != t.src)
+        {
+            t.via = it->second;
+        }
+    }
+}
+
+std::vector<uint32_t>
+CollectiveAlgorithm::GetChannelOrder(const std::vector<uint32_t>& ranks,
+                                     const RankLayout& layout,
+                                     uint32_t channel)
+{
+    // NCCL picks the network port of channel c round-robin (search.cc: nets[(c + i) % count])
+    // and enters the server on the GPU nearest it; the other GPUs follow on NVLink.
+    std::vector<uint32_t> rails;
+    for (uint32_t r : ranks)
+    {
+        rails.push_back(layout.GetRail(r));
+    }
+    std::vector<uint32_t> distinct = rails;
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    if (distinct.size() < 2)
+    {
+        return ranks;
+    }
+    const uint32_t rail = distinct[channel % distinct.size()];
+    const auto first = std::find(rails.begin(), rails.end(), rail) - rails.begin();
+    std::vector<uint32_t> order(ranks.begin() + first, ranks.end());
+    order.insert(order.end(), ranks.begin(), ranks.begin() + first);
+    return order;
 }
 
 bool
@@ -408,6 +478,12 @@ uint32_t
 CollectiveAlgorithm::SliceBuilder::GetNRanks() const
 {
     return m_schedule.nranks;
+}
+
+uint32_t
+CollectiveAlgorithm::SliceBuilder::GetChannel() const
+{
+    return m_channel;
 }
 
 void

@@ -30,6 +30,12 @@ namespace ns3
 struct RankLayout
 {
     std::vector<uint32_t> server; //!< server index of each communicator rank
+    /**
+     * Rail of each rank: which of its server's network ports (HCAs) it uses, numbered alike on
+     * every server (rail i of one server and rail i of another meet on the same leaf switches of
+     * a rail-optimised fabric). Empty: unknown, every rank counts as rail 0.
+     */
+    std::vector<uint32_t> rail;
 
     /**
      * \param nranks number of ranks
@@ -47,6 +53,12 @@ struct RankLayout
 
     /** \return the number of ranks */
     uint32_t GetNRanks() const;
+
+    /**
+     * \param rank a rank
+     * \return its rail (0 when the layout has no rails)
+     */
+    uint32_t GetRail(uint32_t rank) const;
 
     /**
      * \return the ranks of each server: servers in the order of their first rank, each server's
@@ -73,6 +85,12 @@ struct RankLayout
  *   ChunkSize bytes, so that no chunk (and no transfer) exceeds it. The pieces of a channel are
  *   slices that pipeline through the algorithm's steps: step k of piece p is step p + k of the
  *   schedule.
+ *
+ * `Pxn` (on by default) routes every transfer between servers whose two ranks sit on different
+ * rails through the rank of the sender's server on the receiver's rail (NCCL's PXN, "proxy over
+ * NVLink"): the sender hands the data over NVLink to that rank, whose HCA sends it, so network
+ * traffic stays on one rail and off the spines. It needs the layout's rails; the relay must be a
+ * rank of the communicator.
  *
  * Bytes are split exactly: a total that does not divide gives its remainder, one byte each, to
  * the first slots, channels and pieces. A chunk that gets no bytes (an operation of fewer bytes
@@ -143,6 +161,27 @@ class CollectiveAlgorithm : public Object
     uint64_t GetChunkSize() const;
 
     /**
+     * \brief NCCL's PXN: give every transfer between servers whose ranks are on different rails
+     * the relay on the receiver's rail in the sender's server, where the communicator has one.
+     * \param schedule the schedule
+     * \param layout its layout (with rails)
+     */
+    static void AddRailRelays(CollectiveSchedule& schedule, const RankLayout& layout);
+
+    /**
+     * \brief The order of a server's ranks for a channel, as NCCL's ring and tree graphs have
+     * it: channel c enters the server through rail (c mod rails) and visits the rest in rank
+     * order from there, so that the channels spread over every rail.
+     * \param ranks the server's ranks, in rank order
+     * \param layout the layout
+     * \param channel the channel
+     * \return the ranks in channel order
+     */
+    static std::vector<uint32_t> GetChannelOrder(const std::vector<uint32_t>& ranks,
+                                                 const RankLayout& layout,
+                                                 uint32_t channel);
+
+    /**
      * \brief Receives the transfers of one slice from an algorithm (for subclasses and their
      * helpers), and turns them into
      * transfers of the schedule with their chunk, channel, step and dependencies.
@@ -180,6 +219,9 @@ class CollectiveAlgorithm : public Object
 
         /** \return the number of ranks */
         uint32_t GetNRanks() const;
+
+        /** \return the channel of the slice being built */
+        uint32_t GetChannel() const;
 
         /** \brief Sort the schedule's transfers by step (a valid order, deps renumbered). */
         void Finish();
@@ -296,6 +338,7 @@ class CollectiveAlgorithm : public Object
   private:
     uint32_t m_channels;  //!< channels
     uint64_t m_chunkSize; //!< largest chunk in bytes (0: no pipelining)
+    bool m_pxn;           //!< relay cross-rail transfers through the receiver's rail (PXN)
 };
 
 } // namespace ns3

@@ -56,6 +56,14 @@ CollectiveSchedule::CheckStructure() const
                                     which + " goes from rank " + std::to_string(t.src) +
                                         " to rank " + std::to_string(t.dst));
         }
+        if (t.via != CollectiveTransfer::NO_RELAY &&
+            (t.via >= nranks || t.via == t.src || t.via == t.dst))
+        {
+            throw FabricConfigError(where,
+                                    which + " from rank " + std::to_string(t.src) + " to rank " +
+                                        std::to_string(t.dst) + " is relayed by rank " +
+                                        std::to_string(t.via));
+        }
         if (t.chunk >= chunks)
         {
             throw FabricConfigError(where,

@@ -43,6 +43,10 @@ std::string CollectiveOpName(CollectiveOp op);
  * reduced, the reduction is done); it completes when its data has arrived (plus the reduction).
  * `step` groups transfers that an algorithm runs at the same time (ring step k, tree level...):
  * the analytical backend shares a link among the transfers of one step that cross it.
+ *
+ * `via` names a rank of the sender's server that relays the data (NCCL's PXN): the sender hands
+ * it over NVLink to that rank, whose HCA is on the receiver's rail, and that rank sends it on over
+ * the network. The data's meaning is unchanged (it goes from src to dst); only its path is.
  */
 struct CollectiveTransfer
 {
@@ -55,7 +59,11 @@ struct CollectiveTransfer
     uint32_t slice{0};          //!< pipelined piece of the buffer it belongs to
     uint32_t channel{0};        //!< NCCL-like channel (each channel has its own connections)
     uint32_t lane{0};           //!< independent connection within a channel (each tree of two)
+    uint32_t via{NO_RELAY};     //!< rank whose network port carries it (PXN), or NO_RELAY
     std::vector<uint32_t> deps; //!< transfers (indices in the schedule) that must complete first
+
+    /// `via` of a transfer that goes straight from src to dst.
+    static constexpr uint32_t NO_RELAY = UINT32_MAX;
 };
 
 /**

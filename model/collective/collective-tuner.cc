@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <vector>
 
 namespace ns3
 {
@@ -194,6 +195,91 @@ CollectiveTuner::CollectiveTuner()
 CollectiveTuner::~CollectiveTuner()
 {
     NS_LOG_FUNCTION(this);
+}
+
+double
+CollectiveTuner::GetNcclNvlinkBandwidth(GpuGeneration generation)
+{
+    // NCCL topo.h: SM70_NVLINK_BW 20.0, SM80_NVLINK_BW 20.0, SM90_NVLINK_BW 20.6,
+    // SM100_NVLINK_BW 40.1 (fact sheet §8.1).
+    switch (generation)
+    {
+    case VOLTA:
+    case AMPERE:
+        return 20.0;
+    case HOPPER:
+        return 20.6;
+    case BLACKWELL:
+        return 40.1;
+    }
+    return 20.0;
+}
+
+uint32_t
+CollectiveTuner::GetDefaultChannels(GpuGeneration generation,
+                                    uint32_t nNodes,
+                                    double nvlinkBandwidth,
+                                    uint32_t nicsPerNode,
+                                    double nicBandwidth)
+{
+    // Per-channel speeds NCCL's search tries, fastest first (search.cc, NCCL 2.30).
+    static const std::vector<double> intra{40, 30, 20, 18, 15, 12, 10, 9, 7, 6, 5, 4, 3};
+    static const std::vector<double>
+        inter{48, 30, 28, 24, 20, 18, 15, 12, 10, 9, 7, 6, 5, 4, 3, 2.4, 1.2, 0.24, 0.12};
+    static const std::vector<double> intraSm90{60, 50, 40, 30, 24, 20, 15, 12, 11, 6, 3};
+    static const std::vector<double>
+        interSm90{48, 45, 42, 40, 30, 24, 22, 20, 17.5, 15, 12, 6, 3, 2.4, 1.2, 0.24, 0.12};
+    static const std::vector<double> intraSm100{90, 80, 70, 60, 50, 45, 40, 30, 24, 20, 19, 18};
+    static const std::vector<double> interSm100{96, 86,   80, 48, 45.1, 42, 40,  30,  24,   22,
+                                                20, 17.5, 15, 12, 6,    3,  2.4, 1.2, 0.24, 0.12};
+    const bool sm90 = generation == HOPPER;
+    const bool sm100 = generation == BLACKWELL;
+    const bool multiNode = nNodes > 1 && nicsPerNode > 0 && nicBandwidth > 0;
+    const uint32_t maxChannels = 32; // the ring graph's maxChannels: MAXCHANNELS / 2
+    const auto& speeds = multiNode ? (sm100 ? interSm100 : (sm90 ? interSm90 : inter))
+                                   : (sm100 ? intraSm100 : (sm90 ? intraSm90 : intra));
+    uint32_t channels = 1;
+    double speed = speeds.back();
+    for (double s : speeds)
+    {
+        uint32_t fit = 0;
+        if (multiNode)
+        {
+            // One ring per NIC per speed's worth of its bandwidth; every channel also crosses
+            // each GPU's NVLink once.
+            fit = nicBandwidth >= s ? nicsPerNode * static_cast<uint32_t>(nicBandwidth / s) : 0;
+            if (nvlinkBandwidth > 0 && fit * s > nvlinkBandwidth)
+            {
+                fit = 0;
+            }
+        }
+        else
+        {
+            fit = nvlinkBandwidth >= s ? static_cast<uint32_t>(nvlinkBandwidth / s) : 0;
+        }
+        if (fit > 0)
+        {
+            channels = std::min(fit, maxChannels);
+            speed = s;
+            break;
+        }
+    }
+    // ncclTopoDupChannels: fast channels are split in two.
+    const bool newerThanAmpere = sm90 || sm100;
+    if (speed >= 25.0 && !(newerThanAmpere && speed < 50.0 && channels > 4))
+    {
+        const uint32_t dup = std::min(channels * 2, maxChannels);
+        speed /= (dup + channels - 1) / channels;
+        channels = dup;
+    }
+    // ncclTopoPostset (connect.cc) doubles every ring and tree.
+    channels = std::min<uint32_t>(64, channels * 2);
+    // "Use 4 compute channels per search channel to reach peak BW on <8 PPN".
+    if (newerThanAmpere && nNodes > 1 && speed > 45.0 && channels < 16)
+    {
+        channels = std::min<uint32_t>(64, channels * 2);
+    }
+    return channels;
 }
 
 void

@@ -127,6 +127,39 @@ class CollectiveTuner : public Object
     ~CollectiveTuner() override;
 
     /**
+     * \param generation a GPU generation
+     * \return NCCL's bandwidth of one NVLink in GB/s for that generation (topo.h: SM70 20,
+     * SM80 20, SM90 20.6, SM100 40.1): a modelling figure, not a line rate
+     */
+    static double GetNcclNvlinkBandwidth(GpuGeneration generation);
+
+    /**
+     * \brief The number of ring (and tree) channels NCCL opens by default.
+     *
+     * NCCL's graph search (search.cc) takes the fastest per-channel speed of its table for the
+     * generation that the GPUs' NVLink (one node) or the NICs (several nodes) can carry, and as
+     * many channels as fit: on one node totalBw / speed, across nodes one per NIC per speed's
+     * worth of NIC bandwidth, as long as the channels fit in the NVLink bandwidth too. It
+     * doubles them when a channel is fast (ncclTopoDupChannels), connect.cc doubles them again
+     * (ncclTopoPostset), and Hopper and later double once more across nodes while fewer than 16
+     * channels run at more than 45 GB/s. Capped at MAXCHANNELS (64). DGX H100: 24 on one node,
+     * 16 across nodes with 8 NDR NICs. The search's other refinements (PCI paths, crossNic,
+     * timeouts) are left out.
+     * \param generation the GPUs' generation
+     * \param nNodes nodes of the communicator
+     * \param nvlinkBandwidth NCCL's NVLink bandwidth of one GPU, GB/s (links x
+     * GetNcclNvlinkBandwidth); 0 for GPUs without NVLink
+     * \param nicsPerNode network ports of a node (0: none)
+     * \param nicBandwidth one NIC's bandwidth, GB/s
+     * \return the channel count
+     */
+    static uint32_t GetDefaultChannels(GpuGeneration generation,
+                                       uint32_t nNodes,
+                                       double nvlinkBandwidth,
+                                       uint32_t nicsPerNode,
+                                       double nicBandwidth);
+
+    /**
      * \brief Pick the algorithm and protocol NCCL's model predicts fastest.
      * \param op the operation (not all-to-all or send/recv: FabricConfigError)
      * \param bytes S, the operation's size in bytes

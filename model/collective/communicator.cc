@@ -15,14 +15,17 @@
 #include "tree-algorithm.h"
 
 #include "ns3/boolean.h"
+#include "ns3/enum.h"
 #include "ns3/fabric-config-error.h"
 #include "ns3/fabric-port-group.h"
 #include "ns3/log.h"
+#include "ns3/nvlink-net-device.h"
 #include "ns3/simulator.h"
 #include "ns3/string.h"
 #include "ns3/trace-source-accessor.h"
 #include "ns3/uinteger.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -61,6 +64,52 @@ CollectiveReport::AnalyticalBusBandwidth() const
     return CollectiveClosedForm::BusBandwidth(op, nranks, AnalyticalAlgBandwidth());
 }
 
+namespace
+{
+
+/**
+ * \param topology a fabric
+ * \param rank a topology rank
+ * \return the generation of its GPU, from its node kind's GPU model (Hopper when the topology
+ * does not say)
+ */
+CollectiveTuner::GpuGeneration
+GpuGenerationOf(Ptr<FabricTopology> topology, uint32_t rank)
+{
+    const TopologyDescription& d = topology->GetDescription();
+    uint32_t first = 0;
+    for (const auto& group : d.groups)
+    {
+        auto kind = d.kinds.find(group.kind);
+        if (kind == d.kinds.end())
+        {
+            break;
+        }
+        const uint32_t gpus = group.count * kind->second.gpus;
+        if (rank < first + gpus)
+        {
+            const std::string& model = kind->second.gpuModel;
+            if (model.find("V100") != std::string::npos)
+            {
+                return CollectiveTuner::VOLTA;
+            }
+            if (model.find("A100") != std::string::npos)
+            {
+                return CollectiveTuner::AMPERE;
+            }
+            if (model.find("B200") != std::string::npos || model.find("B300") != std::string::npos)
+            {
+                return CollectiveTuner::BLACKWELL;
+            }
+            return CollectiveTuner::HOPPER;
+        }
+        first += gpus;
+    }
+    return CollectiveTuner::HOPPER;
+}
+
+} // namespace
+
 TypeId
 Communicator::GetTypeId()
 {
@@ -83,10 +132,12 @@ Communicator::GetTypeId()
                           MakeStringChecker())
             .AddAttribute("Channels",
                           "Channels the buffer is split over, each an independent copy of the "
-                          "algorithm with its own connections.",
-                          UintegerValue(2),
+                          "algorithm with its own connections. 0: as many as NCCL opens on this "
+                          "platform (24 on one DGX H100, 16 across DGX H100 servers with 8 NDR "
+                          "HCAs; see CollectiveTuner::GetDefaultChannels).",
+                          UintegerValue(0),
                           MakeUintegerAccessor(&Communicator::m_channels),
-                          MakeUintegerChecker<uint32_t>(1, 64))
+                          MakeUintegerChecker<uint32_t>(0, 64))
             .AddAttribute("ChunkSize",
                           "Bytes per pipelined piece of a channel's data (0: no pipelining). "
                           "Default 512 KiB, NCCL's Simple step (4 MiB buffer / 8 steps).",
@@ -112,6 +163,14 @@ Communicator::GetTypeId()
                           BooleanValue(true),
                           MakeBooleanAccessor(&Communicator::m_protocolLatency),
                           MakeBooleanChecker())
+            .AddAttribute("MeasureLinks",
+                          "Read every link's device counters (bytes, busy time, credit stalls) "
+                          "before and after each packet-level operation, for the report's "
+                          "\"bound by\" line (CollectiveReport::links). Costs a pass over the "
+                          "fabric's ports per operation, nothing per packet.",
+                          BooleanValue(true),
+                          MakeBooleanAccessor(&Communicator::m_measureLinks),
+                          MakeBooleanChecker())
             .AddTraceSource("CollectiveComplete",
                             "A collective completed, with its report.",
                             MakeTraceSourceAccessor(&Communicator::m_completeTrace),
@@ -119,13 +178,17 @@ Communicator::GetTypeId()
     return tid;
 }
 
-Communicator::Communicator() = default;
+Communicator::Communicator()
+    : m_measureLinks(true)
+{
+}
 
 Communicator::~Communicator() = default;
 
 void
 Communicator::DoDispose()
 {
+    m_linkUsage.reset();
     m_topology = nullptr;
     m_executor = nullptr;
     m_analytical = nullptr;
@@ -151,6 +214,26 @@ Communicator::Setup(Ptr<FabricTopology> topology, const std::vector<uint32_t>& r
     }
     m_topology = topology;
     m_ranks = ranks;
+    m_generation = GpuGenerationOf(topology, ranks.front());
+    {
+        const RankLayout layout = GetLayout();
+        std::set<uint32_t> servers(layout.server.begin(), layout.server.end());
+        std::set<uint32_t> rails(layout.rail.begin(), layout.rail.end());
+        Ptr<FabricNetDevice> scaleUp = topology->GetScaleUpPort(ranks.front());
+        double nvlink = 0;
+        if (DynamicCast<NvlinkNetDevice>(scaleUp))
+        {
+            const uint32_t links = scaleUp->GetGroup() ? scaleUp->GetGroup()->GetNPorts() : 1;
+            nvlink = links * CollectiveTuner::GetNcclNvlinkBandwidth(m_generation);
+        }
+        Ptr<FabricNetDevice> hca = topology->GetHcaPort(ranks.front());
+        m_defaultChannels =
+            CollectiveTuner::GetDefaultChannels(m_generation,
+                                                static_cast<uint32_t>(servers.size()),
+                                                nvlink,
+                                                hca ? static_cast<uint32_t>(rails.size()) : 0,
+                                                hca ? hca->GetDataRate().GetBitRate() / 8e9 : 0.0);
+    }
     m_executor = CreateObject<PacketExecutor>();
     m_executor->SetAttribute("ReductionRate", DataRateValue(m_reductionRate));
     m_executor->SetAttribute("SlotsPerConnection", UintegerValue(m_slotsPerConnection));
@@ -184,6 +267,7 @@ Communicator::Split(const std::vector<uint32_t>& members) const
     sub->m_slotsPerConnection = m_slotsPerConnection;
     sub->m_reductionRate = m_reductionRate;
     sub->m_protocolLatency = m_protocolLatency;
+    sub->m_measureLinks = m_measureLinks;
     sub->Setup(m_topology, ranks);
     return sub;
 }
@@ -203,12 +287,34 @@ Communicator::GetRanks() const
 RankLayout
 Communicator::GetLayout() const
 {
+    // A rank's rail is the position of its HCA among its server's HCAs, in the order of the
+    // server's GPUs (topology ranks): HCA i of every server is rail i.
+    std::map<uint32_t, std::vector<Ptr<FabricNetDevice>>> hcas;
+    for (uint32_t r = 0; r < m_topology->GetNRanks(); ++r)
+    {
+        Ptr<FabricNetDevice> hca = m_topology->GetHcaPort(r);
+        auto& list = hcas[m_topology->GetServer(r)];
+        if (hca && std::find(list.begin(), list.end(), hca) == list.end())
+        {
+            list.push_back(hca);
+        }
+    }
     RankLayout layout;
     for (uint32_t r : m_ranks)
     {
-        layout.server.push_back(m_topology->GetServer(r));
+        const uint32_t server = m_topology->GetServer(r);
+        layout.server.push_back(server);
+        const auto& list = hcas[server];
+        const auto it = std::find(list.begin(), list.end(), m_topology->GetHcaPort(r));
+        layout.rail.push_back(it == list.end() ? 0 : static_cast<uint32_t>(it - list.begin()));
     }
     return layout;
+}
+
+uint32_t
+Communicator::GetChannels() const
+{
+    return m_channels > 0 ? m_channels : m_defaultChannels;
 }
 
 Ptr<CollectiveAlgorithm>
@@ -242,7 +348,7 @@ Communicator::MakeAlgorithm(const std::string& name) const
                                     "\" (auto, ring, tree, halving-doubling, direct, "
                                     "hierarchical)");
     }
-    algorithm->SetAttribute("Channels", UintegerValue(m_channels));
+    algorithm->SetAttribute("Channels", UintegerValue(GetChannels()));
     algorithm->SetAttribute("ChunkSize", UintegerValue(m_chunkSize));
     return algorithm;
 }
@@ -306,12 +412,18 @@ Communicator::Plan(CollectiveOp op,
         }
         const uint32_t r0 = m_ranks.front();
         Ptr<CollectiveTuner> tuner = CreateObject<CollectiveTuner>();
+        tuner->SetAttribute("NChannels", UintegerValue(GetChannels()));
+        tuner->SetAttribute("GpuGeneration", EnumValue(m_generation));
+        // Across servers the channels spread over every rail: a server's HCAs together.
+        const RankLayout layout = GetLayout();
+        const std::set<uint32_t> rails(layout.rail.begin(), layout.rail.end());
+        const DataRate hca = PortBandwidth(m_topology->GetHcaPort(r0));
         choice = tuner->Choose(op,
                                bytes,
                                static_cast<uint32_t>(perServer.size()),
                                ppn,
                                PortBandwidth(m_topology->GetScaleUpPort(r0)),
-                               PortBandwidth(m_topology->GetHcaPort(r0)));
+                               DataRate(hca.GetBitRate() * std::max<size_t>(1, rails.size())));
         tuned = true;
     }
     if (algorithm == "auto")
@@ -352,6 +464,7 @@ Communicator::Estimate(CollectiveOp op, uint64_t bytes, uint32_t root, uint32_t 
     report.bytes = bytes;
     report.nranks = GetSize();
     report.algorithm = schedule.algorithm;
+    report.channels = GetChannels();
     report.analytical = m_analytical->Run(schedule, m_topology, m_ranks, report.protocol);
     report.analyticalTime = report.analytical.completion;
     return report;
@@ -375,6 +488,7 @@ Communicator::Start(CollectiveOp op,
     report.bytes = bytes;
     report.nranks = GetSize();
     report.algorithm = schedule.algorithm;
+    report.channels = GetChannels();
     report.analytical = m_analytical->Run(schedule, m_topology, m_ranks, report.protocol);
     report.analyticalTime = report.analytical.completion;
     // The same latencies the analytical backend charges.
@@ -402,6 +516,14 @@ Communicator::Start(CollectiveOp op,
                     MakeCallback(&Communicator::Finish, this));
     m_pending = report;
     m_pendingDone = done;
+    if (m_measureLinks)
+    {
+        if (!m_linkUsage)
+        {
+            m_linkUsage = std::make_unique<FabricLinkUsage>(m_topology);
+        }
+        m_linkUsage->Start();
+    }
 }
 
 void
@@ -411,6 +533,10 @@ Communicator::Finish(const CollectiveRunResult& run)
     DoneCallback done = m_pendingDone;
     m_pendingDone = DoneCallback();
     report.packetTime = run.GetDuration();
+    if (m_linkUsage)
+    {
+        report.links = m_linkUsage->Measure();
+    }
     m_completeTrace(report);
     if (!done.IsNull())
     {

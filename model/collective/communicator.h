@@ -11,13 +11,16 @@
 #include "collective-algorithm.h"
 #include "collective-protocol.h"
 #include "collective-schedule.h"
+#include "collective-tuner.h"
 #include "packet-executor.h"
 
 #include "ns3/callback.h"
+#include "ns3/fabric-link-usage.h"
 #include "ns3/fabric-topology.h"
 #include "ns3/object.h"
 #include "ns3/traced-callback.h"
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -38,6 +41,8 @@ struct CollectiveReport
     Time packetTime;             //!< packet-level duration (zero for an estimate only)
     Time analyticalTime;         //!< analytical (alpha-beta) duration of the same schedule
     AnalyticalResult analytical; //!< the analytical backend's details (per-link load...)
+    uint32_t channels{0};        //!< channels the schedule used
+    LinkUsageReport links;       //!< packet level: how busy each link class was, what bound it
 
     /** \return algbw of the packet-level run, bytes/s (nccl-tests: S / t) */
     double PacketAlgBandwidth() const;
@@ -94,6 +99,13 @@ class Communicator : public Object
     const std::vector<uint32_t>& GetRanks() const;
     /** \return the server of each communicator rank */
     RankLayout GetLayout() const;
+
+    /**
+     * \return the channels its operations use: the Channels attribute, or when that is 0 the
+     * count NCCL opens on this platform (CollectiveTuner::GetDefaultChannels, from the GPUs'
+     * generation, NVLink links, servers and HCAs)
+     */
+    uint32_t GetChannels() const;
 
     /**
      * \brief Choose the algorithm and protocol of an operation and build its schedule.
@@ -172,19 +184,23 @@ class Communicator : public Object
     /** \param run the packet-level run of the pending operation */
     void Finish(const CollectiveRunResult& run);
 
-    Ptr<FabricTopology> m_topology;      //!< the fabric
-    std::vector<uint32_t> m_ranks;       //!< communicator rank -> topology rank
-    std::string m_algorithm;             //!< Algorithm attribute
-    std::string m_protocol;              //!< Protocol attribute
-    uint32_t m_channels;                 //!< Channels attribute
-    uint64_t m_chunkSize;                //!< ChunkSize attribute
-    uint32_t m_slotsPerConnection;       //!< SlotsPerConnection attribute
-    DataRate m_reductionRate;            //!< ReductionRate attribute
-    bool m_protocolLatency;              //!< ProtocolLatency attribute
-    Ptr<PacketExecutor> m_executor;      //!< packet-level backend
-    Ptr<AnalyticalBackend> m_analytical; //!< analytical backend
-    CollectiveReport m_pending;          //!< the operation running, its analytical half
-    DoneCallback m_pendingDone;          //!< its caller's callback
+    Ptr<FabricTopology> m_topology; //!< the fabric
+    std::vector<uint32_t> m_ranks;  //!< communicator rank -> topology rank
+    std::string m_algorithm;        //!< Algorithm attribute
+    std::string m_protocol;         //!< Protocol attribute
+    uint32_t m_channels;            //!< Channels attribute (0: NCCL's count)
+    uint32_t m_defaultChannels{1};  //!< NCCL's count on this platform
+    CollectiveTuner::GpuGeneration m_generation{CollectiveTuner::HOPPER}; //!< GPUs' generation
+    uint64_t m_chunkSize;                                                 //!< ChunkSize attribute
+    uint32_t m_slotsPerConnection;                //!< SlotsPerConnection attribute
+    DataRate m_reductionRate;                     //!< ReductionRate attribute
+    bool m_protocolLatency;                       //!< ProtocolLatency attribute
+    Ptr<PacketExecutor> m_executor;               //!< packet-level backend
+    Ptr<AnalyticalBackend> m_analytical;          //!< analytical backend
+    bool m_measureLinks;                          //!< MeasureLinks attribute
+    std::unique_ptr<FabricLinkUsage> m_linkUsage; //!< link counters of the running operation
+    CollectiveReport m_pending;                   //!< the operation running, its analytical half
+    DoneCallback m_pendingDone;                   //!< its caller's callback
 
     TracedCallback<const CollectiveReport&> m_completeTrace; //!< CollectiveComplete
 };

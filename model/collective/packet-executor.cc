@@ -90,6 +90,9 @@ PacketExecutor::IsRunning() const
 namespace
 {
 
+/// Immediate-data flag of a relayed transfer's first leg (sender to relay).
+constexpr uint32_t RELAY_LEG = 1U << 31;
+
 /// The index of the engine's port that stands for a topology port (itself or its group).
 uint32_t
 EnginePortFor(Ptr<RdmaEngine> engine, Ptr<FabricNetDevice> port)
@@ -160,6 +163,12 @@ PacketExecutor::Run(const CollectiveSchedule& schedule,
         throw FabricConfigError("PacketExecutor", "protocol efficiency must be in (0, 1]");
     }
     schedule.CheckStructure();
+    if (schedule.transfers.size() >= RELAY_LEG)
+    {
+        throw FabricConfigError("PacketExecutor",
+                                std::to_string(schedule.transfers.size()) +
+                                    " transfers: more than the immediate data can number");
+    }
     m_schedule = schedule;
     m_efficiency = efficiency;
     m_intraLatency = intraStepLatency;
@@ -195,7 +204,15 @@ PacketExecutor::Run(const CollectiveSchedule& schedule,
     // Connections first, so that setting them up does not count inside the collective.
     for (const auto& t : schedule.transfers)
     {
-        GetQueuePair(t.src, t.dst, t.channel, t.lane);
+        if (t.via == CollectiveTransfer::NO_RELAY)
+        {
+            GetQueuePair(t.src, t.dst, t.channel, t.lane);
+        }
+        else
+        {
+            GetQueuePair(t.src, t.via, t.channel, t.lane);
+            GetQueuePair(t.via, t.dst, t.channel, t.lane);
+        }
     }
     for (uint32_t i = 0; i < n; ++i)
     {
@@ -243,6 +260,14 @@ PacketExecutor::Send(uint32_t index)
         return;
     }
     const auto wire = static_cast<uint64_t>(std::ceil(t.bytes / m_efficiency));
+    if (t.via != CollectiveTransfer::NO_RELAY)
+    {
+        // PXN: first into the relay's memory over NVLink; the relay sends it on when it is all
+        // there, as NCCL's proxy forwards a step once it has landed.
+        GetQueuePair(t.src, t.via, t.channel, t.lane)
+            ->PostWriteWithImmediate(wire, index | RELAY_LEG);
+        return;
+    }
     GetQueuePair(t.src, t.dst, t.channel, t.lane)->PostWriteWithImmediate(wire, index);
 }
 
@@ -250,12 +275,19 @@ void
 PacketExecutor::OnReceived(Ptr<RdmaQueuePair> qp, const RdmaCompletion& completion)
 {
     if (!m_running || !completion.withImmediate ||
-        completion.immediate >= m_schedule.transfers.size())
+        (completion.immediate & ~RELAY_LEG) >= m_schedule.transfers.size())
     {
         return;
     }
-    const uint32_t index = completion.immediate;
+    const uint32_t index = completion.immediate & ~RELAY_LEG;
     const CollectiveTransfer& t = m_schedule.transfers[index];
+    if (completion.immediate & RELAY_LEG)
+    {
+        GetQueuePair(t.via, t.dst, t.channel, t.lane)
+            ->PostWriteWithImmediate(static_cast<uint64_t>(std::ceil(t.bytes / m_efficiency)),
+                                     index);
+        return;
+    }
     if (t.reduce && m_reductionRate.GetBitRate() > 0)
     {
         Simulator::Schedule(m_reductionRate.CalculateBytesTxTime(

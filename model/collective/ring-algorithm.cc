@@ -54,13 +54,24 @@ RingAlgorithm::GetUnsupportedReason(CollectiveOp op, const RankLayout& /* layout
 }
 
 std::vector<uint32_t>
-RingAlgorithm::GetRingOrder(const RankLayout& layout)
+RingAlgorithm::GetRingOrder(const RankLayout& layout, uint32_t channel)
 {
-    // Servers in turn, every other one walked backwards, as NCCL orders rings on rail-optimised
-    // clusters: server 0 leaves from its last GPU into the last GPU of server 1 (the same rail),
-    // and server 1 leaves from its first GPU into the first of server 2, so the ring crosses
-    // between servers on one rail and never through a spine.
     std::vector<uint32_t> ring;
+    if (!layout.rail.empty())
+    {
+        // NCCL's ring graph (search.cc): NET n -> GPU a -> ... -> GPU x -> NET n. Channel c
+        // enters each server on rail n = c mod rails; the last GPU's data leaves through rail n
+        // too, relayed by PXN, so every channel stays on its rail and the rails share the load.
+        for (const auto& ranks : layout.GetServerRanks())
+        {
+            const auto order = GetChannelOrder(ranks, layout, channel);
+            ring.insert(ring.end(), order.begin(), order.end());
+        }
+        return ring;
+    }
+    // Without rails: servers in turn, every other one walked backwards, so that server 0 leaves
+    // from its last rank into the last rank of server 1, and server 1 from its first into the
+    // first of server 2.
     bool backwards = false;
     for (const auto& ranks : layout.GetServerRanks())
     {
@@ -90,7 +101,7 @@ RingAlgorithm::BuildSlice(SliceBuilder& builder,
                           uint32_t root,
                           uint32_t /* peer */) const
 {
-    const std::vector<uint32_t> ring = GetRingOrder(layout);
+    const std::vector<uint32_t> ring = GetRingOrder(layout, builder.GetChannel());
     const uint32_t n = static_cast<uint32_t>(ring.size());
     // Slot of ring position i: the shard of its rank (all-reduce: any labelling would do).
     std::vector<std::vector<uint32_t>> groups(n);

@@ -48,10 +48,14 @@ class RingAlgorithm : public CollectiveAlgorithm
 
     /**
      * \param layout a layout
-     * \return the ranks in ring order: server by server, each server's ranks by rank, every
-     * other server backwards (so that the ring crosses between servers on one rail)
+     * \param channel the channel
+     * \return the ranks in ring order, server by server. With rails (as NCCL builds rings on
+     * rail-optimised clusters), channel c enters every server through rail c mod rails and
+     * leaves it through the same rail by PXN (see CollectiveAlgorithm), so the channels spread
+     * evenly over the HCAs. Without rails, each server's ranks by rank and every other server
+     * backwards, so that the ring crosses between servers where ranks of equal position meet.
      */
-    static std::vector<uint32_t> GetRingOrder(const RankLayout& layout);
+    static std::vector<uint32_t> GetRingOrder(const RankLayout& layout, uint32_t channel = 0);
 
   protected:
     uint32_t GetSlots(CollectiveOp op, const RankLayout& layout) const override;

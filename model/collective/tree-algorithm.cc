@@ -30,10 +30,10 @@ struct RankTree
 };
 
 RankTree
-MakeTree(const RankLayout& layout, uint32_t tree, uint32_t root)
+MakeTree(const RankLayout& layout, uint32_t tree, uint32_t root, uint32_t channel)
 {
     RankTree t;
-    t.parent = TreeAlgorithm::GetParents(layout, tree, root);
+    t.parent = TreeAlgorithm::GetParents(layout, tree, root, channel);
     const uint32_t n = static_cast<uint32_t>(t.parent.size());
     t.depth.assign(n, 0);
     t.height.assign(n, 0);
@@ -191,9 +191,16 @@ TreeAlgorithm::GetBtree(int m, int node, int* up, int* down0, int* down1)
 }
 
 std::vector<int>
-TreeAlgorithm::GetParents(const RankLayout& layout, uint32_t tree, uint32_t root)
+TreeAlgorithm::GetParents(const RankLayout& layout, uint32_t tree, uint32_t root, uint32_t channel)
 {
-    std::vector<std::vector<uint32_t>> chains = layout.GetServerRanks();
+    // Each server's chain in the channel's order: the channels' chains start on different rails
+    // (NCCL's tree graph: NET n -> GPU a -> ... -> GPU x), and PXN keeps each link between
+    // servers on the receiver's rail.
+    std::vector<std::vector<uint32_t>> chains;
+    for (const auto& ranks : layout.GetServerRanks())
+    {
+        chains.push_back(CollectiveAlgorithm::GetChannelOrder(ranks, layout, channel));
+    }
     const int s = static_cast<int>(chains.size());
     int rootServer = 0;
     for (int i = 0; i < s; ++i)
@@ -256,9 +263,14 @@ TreeAlgorithm::BuildSlice(SliceBuilder& builder,
                           uint32_t /* peer */) const
 {
     const uint32_t n = layout.GetNRanks();
-    const uint32_t treeRoot = op == CollectiveOp::ALL_REDUCE ? 0 : root;
-    const RankTree t0 = MakeTree(layout, 0, treeRoot);
-    const RankTree t1 = MakeTree(layout, 1, treeRoot);
+    const uint32_t channel = builder.GetChannel();
+    // All-reduce: the trees hang from the channel's first rank of the first server.
+    const uint32_t treeRoot =
+        op == CollectiveOp::ALL_REDUCE
+            ? GetChannelOrder(layout.GetServerRanks().front(), layout, channel).front()
+            : root;
+    const RankTree t0 = MakeTree(layout, 0, treeRoot, channel);
+    const RankTree t1 = MakeTree(layout, 1, treeRoot, channel);
     switch (op)
     {
     case CollectiveOp::ALL_REDUCE:

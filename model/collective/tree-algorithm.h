@@ -66,9 +66,14 @@ class TreeAlgorithm : public CollectiveAlgorithm
      * \param tree 0 or 1
      * \param root the rank that roots tree 0 (its server is renumbered server 0, itself first in
      * its chain)
+     * \param channel the channel: each server's chain is in its channel order (see
+     * CollectiveAlgorithm::GetChannelOrder)
      * \return the parent of each rank (-1 for the tree's root)
      */
-    static std::vector<int> GetParents(const RankLayout& layout, uint32_t tree, uint32_t root);
+    static std::vector<int> GetParents(const RankLayout& layout,
+                                       uint32_t tree,
+                                       uint32_t root,
+                                       uint32_t channel = 0);
 
   protected:
     uint32_t GetSlots(CollectiveOp op, const RankLayout& layout) const override;

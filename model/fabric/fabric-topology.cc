@@ -168,6 +168,20 @@ FabricTopology::GetName(Ptr<Node> node) const
     return it == m_names.end() ? "node" + std::to_string(node->GetId()) : it->second;
 }
 
+std::string
+FabricTopology::GetPortName(Ptr<FabricNetDevice> port) const
+{
+    std::string name = GetName(port->GetNode()) + "/" + std::to_string(port->GetIfIndex());
+    if (auto channel = DynamicCast<FabricChannel>(port->GetChannel()))
+    {
+        if (Ptr<FabricNetDevice> peer = channel->GetPeer(port))
+        {
+            name += " -> " + GetName(peer->GetNode());
+        }
+    }
+    return name;
+}
+
 const std::vector<FabricTopology::Link>&
 FabricTopology::GetLinks() const
 {

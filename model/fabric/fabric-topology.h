@@ -88,6 +88,11 @@ class FabricTopology : public Object
      * \return its name in summaries and DOT ("s1.gpu3", "leaf0", "spine2", "s1.nvsw0")
      */
     std::string GetName(Ptr<Node> node) const;
+    /**
+     * \param port a transmitting port
+     * \return "node/ifIndex -> peer node" ("s0.gpu0/3 -> s0.nvsw1")
+     */
+    std::string GetPortName(Ptr<FabricNetDevice> port) const;
     /** \return every link */
     const std::vector<Link>& GetLinks() const;
     /** \return links per category */

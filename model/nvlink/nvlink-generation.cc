@@ -39,6 +39,37 @@ NvlinkLinksPerGpu(NvlinkGeneration generation)
     return 0;
 }
 
+NvlinkPacketFormat
+NvlinkGetPacketFormat(NvlinkGeneration generation)
+{
+    // The one table of NVLink wire overheads. The packet format of NVLink 3, 4 and 5 is not
+    // public (fact sheet §8.3). NVLink 1/2 packets carry up to 256 data bytes in 16-byte flits
+    // behind a header flit [WikiChip], and the LS10 counters name header, address-extension,
+    // byte-enable and data flits [OGKM]; what else a write costs (its response flits on the
+    // reverse link, link-level CRC and replay) is not published. So the overhead per 256-byte
+    // packet is ONE CALIBRATED FIGURE: 54 bytes, chosen so that a packet-level ring all-reduce
+    // of 1 GiB on one 8 x H100 board (24 channels, NCCL's count there) runs at a busbw of
+    // 370 GB/s, the "effective NVLink bandwidth" an NCCL maintainer gives for H100 (line rate
+    // 450 GB/s less ~20% protocol overhead; nccl-tests issue 212; NCCL's own SM90 figure is
+    // 18 x 20.6 = 370.8 GB/s, topo.h). NVLink 3 and 5 follow the same rule with no figure of
+    // their own: their effective rate follows from their line rate.
+    switch (generation)
+    {
+    case NvlinkGeneration::NVLINK3:
+    case NvlinkGeneration::NVLINK4:
+    case NvlinkGeneration::NVLINK5:
+        return NvlinkPacketFormat{256, 54, true};
+    }
+    return NvlinkPacketFormat{256, 54, true};
+}
+
+double
+NvlinkWireEfficiency(NvlinkGeneration generation)
+{
+    const NvlinkPacketFormat format = NvlinkGetPacketFormat(generation);
+    return static_cast<double>(format.maxPayload) / (format.maxPayload + format.overhead);
+}
+
 std::string
 NvlinkGenerationName(NvlinkGeneration generation)
 {

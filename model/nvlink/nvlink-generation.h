@@ -42,6 +42,31 @@ uint32_t NvlinkLinksPerGpu(NvlinkGeneration generation);
 
 /**
  * \ingroup ai-fabric
+ * \brief What one NVLink packet carries on the wire, per generation (one table, see the .cc).
+ */
+struct NvlinkPacketFormat
+{
+    uint32_t maxPayload; //!< data bytes per packet
+    uint32_t overhead;   //!< header, CRC and protocol bytes per packet, on the wire
+    bool calibrated;     //!< overhead is a calibrated figure, not a public packet format
+};
+
+/**
+ * \ingroup ai-fabric
+ * \param generation an NVLink generation
+ * \return its packet format on the wire
+ */
+NvlinkPacketFormat NvlinkGetPacketFormat(NvlinkGeneration generation);
+
+/**
+ * \ingroup ai-fabric
+ * \param generation an NVLink generation
+ * \return the share of the line rate left for data: maxPayload / (maxPayload + overhead)
+ */
+double NvlinkWireEfficiency(NvlinkGeneration generation);
+
+/**
+ * \ingroup ai-fabric
  * \param generation an NVLink generation
  * \return its name ("NVLink4")
  */

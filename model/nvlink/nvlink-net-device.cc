@@ -6,6 +6,7 @@
 
 #include "nvlink-net-device.h"
 
+#include "nvlink-generation.h"
 #include "nvlink-header.h"
 
 #include "ns3/data-rate.h"
@@ -56,15 +57,20 @@ NvlinkNetDevice::GetTypeId()
                 DataRateValue(DataRate("200Gb/s")),
                 MakeDataRateAccessor(&FabricNetDevice::SetDataRate, &FabricNetDevice::GetDataRate),
                 MakeDataRateChecker())
-            .AddAttribute("MaxPayload",
-                          "Data bytes per NVLink packet: 256 (16 data flits of 16 B; NVLink 1/2, "
-                          "later generations not public).",
-                          UintegerValue(256),
-                          MakeUintegerAccessor(&NvlinkNetDevice::m_maxPayload),
-                          MakeUintegerChecker<uint32_t>(16))
+            .AddAttribute(
+                "MaxPayload",
+                "Data bytes per NVLink packet: 256 (16 data flits of 16 B; NVLink 1/2, "
+                "later generations not public). NvlinkHelper sets it per generation "
+                "(NvlinkGetPacketFormat).",
+                UintegerValue(NvlinkGetPacketFormat(NvlinkGeneration::NVLINK4).maxPayload),
+                MakeUintegerAccessor(&NvlinkNetDevice::m_maxPayload),
+                MakeUintegerChecker<uint32_t>(16))
             .AddAttribute("HeaderBytes",
-                          "Header and CRC bytes per NVLink packet (one 16-byte header flit).",
-                          UintegerValue(16),
+                          "Wire bytes per NVLink packet beyond its data: header flit, CRC and "
+                          "protocol overhead. Default 54 B, the calibrated NVLink 4 figure "
+                          "(NvlinkGetPacketFormat: an 8 x H100 ring all-reduce at 370 GB/s "
+                          "busbw); NvlinkHelper sets it per generation.",
+                          UintegerValue(NvlinkGetPacketFormat(NvlinkGeneration::NVLINK4).overhead),
                           MakeUintegerAccessor(&NvlinkNetDevice::m_headerBytes),
                           MakeUintegerChecker<uint32_t>(NvlinkHeader::SIZE));
     return tid;
