@@ -46,6 +46,13 @@ PacketExecutor::GetTypeId()
                           UintegerValue(8),
                           MakeUintegerAccessor(&PacketExecutor::m_slotsPerConnection),
                           MakeUintegerChecker<uint32_t>())
+            .AddAttribute("RelayChunkSize",
+                          "Bytes a PXN relay receives before it sends them on over the network "
+                          "(NCCL's proxy forwards chunk by chunk; default 128 KiB, "
+                          "NCCL_P2P_NET_CHUNKSIZE). 0: the whole transfer first.",
+                          UintegerValue(128 * 1024),
+                          MakeUintegerAccessor(&PacketExecutor::m_relayChunkSize),
+                          MakeUintegerChecker<uint64_t>())
             .AddTraceSource("TransferComplete",
                             "A transfer of the schedule completed: index, posted, completed.",
                             MakeTraceSourceAccessor(&PacketExecutor::m_transferTrace),
@@ -54,7 +61,8 @@ PacketExecutor::GetTypeId()
 }
 
 PacketExecutor::PacketExecutor()
-    : m_slotsPerConnection(8)
+    : m_slotsPerConnection(8),
+      m_relayChunkSize(128 * 1024)
 {
 }
 
@@ -176,6 +184,16 @@ PacketExecutor::Run(const CollectiveSchedule& schedule,
     m_done = done;
     const auto n = static_cast<uint32_t>(schedule.transfers.size());
     m_waiting.assign(n, 0);
+    m_partsLeft.assign(n, 1);
+    m_relayed.assign(n, 0);
+    for (uint32_t i = 0; i < n; ++i)
+    {
+        const CollectiveTransfer& t = schedule.transfers[i];
+        if (t.via != CollectiveTransfer::NO_RELAY)
+        {
+            m_partsLeft[i] = GetRelayParts(t);
+        }
+    }
     m_dependents.assign(n, {});
     for (uint32_t i = 0; i < n; ++i)
     {
@@ -262,13 +280,36 @@ PacketExecutor::Send(uint32_t index)
     const auto wire = static_cast<uint64_t>(std::ceil(t.bytes / m_efficiency));
     if (t.via != CollectiveTransfer::NO_RELAY)
     {
-        // PXN: first into the relay's memory over NVLink; the relay sends it on when it is all
-        // there, as NCCL's proxy forwards a step once it has landed.
-        GetQueuePair(t.src, t.via, t.channel, t.lane)
-            ->PostWriteWithImmediate(wire, index | RELAY_LEG);
+        // PXN: into the relay's memory over NVLink, piece by piece; the relay sends each piece
+        // on over the network once it has landed, as NCCL's proxy forwards a chunk.
+        Ptr<RdmaQueuePair> qp = GetQueuePair(t.src, t.via, t.channel, t.lane);
+        for (uint32_t k = 0; k < m_partsLeft[index]; ++k) // none has arrived yet
+        {
+            qp->PostWriteWithImmediate(RelayPartWireBytes(t, k), index | RELAY_LEG);
+        }
+        m_relayed[index] = 0;
         return;
     }
     GetQueuePair(t.src, t.dst, t.channel, t.lane)->PostWriteWithImmediate(wire, index);
+}
+
+uint32_t
+PacketExecutor::GetRelayParts(const CollectiveTransfer& t) const
+{
+    if (m_relayChunkSize == 0)
+    {
+        return 1;
+    }
+    return static_cast<uint32_t>(
+        std::max<uint64_t>(1, (t.bytes + m_relayChunkSize - 1) / m_relayChunkSize));
+}
+
+uint64_t
+PacketExecutor::RelayPartWireBytes(const CollectiveTransfer& t, uint32_t part) const
+{
+    const uint64_t parts = GetRelayParts(t);
+    const uint64_t bytes = t.bytes / parts + (part < t.bytes % parts ? 1 : 0);
+    return static_cast<uint64_t>(std::ceil(bytes / m_efficiency));
 }
 
 void
@@ -283,10 +324,14 @@ PacketExecutor::OnReceived(Ptr<RdmaQueuePair> qp, const RdmaCompletion& completi
     const CollectiveTransfer& t = m_schedule.transfers[index];
     if (completion.immediate & RELAY_LEG)
     {
+        // A queue pair delivers in order: this is the relay's next piece.
         GetQueuePair(t.via, t.dst, t.channel, t.lane)
-            ->PostWriteWithImmediate(static_cast<uint64_t>(std::ceil(t.bytes / m_efficiency)),
-                                     index);
+            ->PostWriteWithImmediate(RelayPartWireBytes(t, m_relayed[index]++), index);
         return;
+    }
+    if (--m_partsLeft[index] > 0)
+    {
+        return; // more pieces of a relayed transfer to come
     }
     if (t.reduce && m_reductionRate.GetBitRate() > 0)
     {

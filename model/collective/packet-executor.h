@@ -54,6 +54,10 @@ struct CollectiveRunResult
  * protocol's per-step latency; it completes when its last packet has arrived at the receiver,
  * plus the time to reduce it when it reduces (ReductionRate). Protocol payload efficiency
  * inflates the bytes on the wire (LL sends twice the data).
+ *
+ * A transfer with a relay (`via`, NCCL's PXN) goes in pieces of RelayChunkSize to the relay
+ * over NVLink, and the relay writes each piece on to the receiver over its HCA once it has
+ * arrived; the transfer completes when the last piece reaches the receiver.
  */
 class PacketExecutor : public Object
 {
@@ -131,11 +135,23 @@ class PacketExecutor : public Object
     void OnReceived(Ptr<RdmaQueuePair> qp, const RdmaCompletion& completion);
     /** \param index a transfer whose data (and reduction) is done */
     void Complete(uint32_t index);
+    /**
+     * \param t a relayed transfer
+     * \return the pieces its relay forwards (RelayChunkSize each, the last smaller)
+     */
+    uint32_t GetRelayParts(const CollectiveTransfer& t) const;
+    /**
+     * \param t a relayed transfer
+     * \param part a piece
+     * \return that piece's wire bytes (after protocol efficiency)
+     */
+    uint64_t RelayPartWireBytes(const CollectiveTransfer& t, uint32_t part) const;
 
     Ptr<FabricTopology> m_topology;                         //!< the fabric
     std::vector<uint32_t> m_ranks;                          //!< communicator rank -> topology rank
     DataRate m_reductionRate;                               //!< GPU reduction throughput, 0 = free
     uint32_t m_slotsPerConnection;                          //!< NCCL_STEPS, 0 = unlimited
+    uint64_t m_relayChunkSize;                              //!< PXN forwarding piece, 0 = all
     std::unordered_map<uint64_t, Ptr<RdmaQueuePair>> m_qps; //!< (src, dst, channel, lane) -> QP
     std::vector<Ptr<RdmaQueuePair>> m_receivers;            //!< receiver-side QPs, kept alive
 
@@ -144,6 +160,8 @@ class PacketExecutor : public Object
     Time m_intraLatency;                             //!< protocol per-step latency, one server
     Time m_interLatency;                             //!< protocol per-step latency, across servers
     std::vector<uint32_t> m_waiting;                 //!< per transfer: dependencies not yet done
+    std::vector<uint32_t> m_partsLeft;               //!< per transfer: pieces yet to arrive
+    std::vector<uint32_t> m_relayed;                 //!< per relayed transfer: pieces forwarded
     std::vector<std::vector<uint32_t>> m_dependents; //!< per transfer: who waits for it
     uint32_t m_completed{0};                         //!< transfers done
     uint32_t m_inFlight{0};                          //!< posted, not yet complete
