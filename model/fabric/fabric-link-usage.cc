@@ -45,6 +45,26 @@ FabricLinkUsage::FabricLinkUsage(Ptr<FabricTopology> topology)
     Start();
 }
 
+std::vector<PortUsage>
+FabricLinkUsage::MeasurePorts() const
+{
+    const double duration = (Simulator::Now() - m_start).GetSeconds();
+    std::vector<PortUsage> ports;
+    ports.reserve(m_ports.size());
+    for (const auto& port : m_ports)
+    {
+        PortUsage usage;
+        usage.name = m_topology->GetPortName(port.device);
+        usage.linkClass = m_classNames[port.linkClass];
+        usage.bytes = port.device->GetTxBytes() - port.bytes;
+        const double busy = (port.device->GetTxBusyTime() - port.busy).GetSeconds();
+        usage.utilisation = duration > 0 ? busy / duration : 0.0;
+        usage.creditStall = StallTime(port.device) - port.stall;
+        ports.push_back(usage);
+    }
+    return ports;
+}
+
 std::string
 FabricLinkUsage::ClassName(const std::string& category, bool firstEnd, bool infiniband)
 {

@@ -37,6 +37,19 @@ struct LinkClassUsage
 
 /**
  * \ingroup ai-fabric
+ * \brief One transmitting port during a measurement.
+ */
+struct PortUsage
+{
+    std::string name;      //!< "node/ifIndex -> peer"
+    std::string linkClass; //!< its LinkClassUsage::name
+    uint64_t bytes{0};     //!< wire bytes it sent
+    double utilisation{0}; //!< busy time / duration
+    Time creditStall;      //!< time it waited for credits with a packet ready
+};
+
+/**
+ * \ingroup ai-fabric
  * \brief The link classes of a measurement, busiest first, and what bound the run.
  */
 struct LinkUsageReport
@@ -82,6 +95,12 @@ class FabricLinkUsage
 
     /** \return what every link class did since Start() */
     LinkUsageReport Measure() const;
+
+    /**
+     * \return every transmitting port since Start(), in the topology's link order, idle ones
+     * included (a heat map shows idle links too)
+     */
+    std::vector<PortUsage> MeasurePorts() const;
 
     /**
      * \param category a topology link category
