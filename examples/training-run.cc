@@ -142,10 +142,11 @@ main(int argc, char* argv[])
     cmd.AddValue("topology", "Topology file (YAML)", topologyFile);
     cmd.AddValue("backend", "packet, analytical, or both (side by side)", backend);
     cmd.AddValue("iterations", "Iterations to run", iterations);
-    cmd.AddValue("report", "JSON report to write (empty: none)", reportFile);
-    cmd.AddValue("timeline",
-                 "Chrome-trace timeline to write, of the packet-level run if any (empty: none)",
-                 timelineFile);
+    cmd.AddValue("report", "JSON report to write (none: no report)", reportFile);
+    cmd.AddValue(
+        "timeline",
+        "Chrome-trace timeline to write, of the packet-level run if any (none: no timeline)",
+        timelineFile);
     cmd.AddValue("slowdown",
                  "Straggler factor per GPU and iteration, a random variable "
                  "(e.g. ns3::LogNormalRandomVariable[Mu=0|Sigma=0.1])",
@@ -183,7 +184,9 @@ main(int argc, char* argv[])
             {
                 helper.SetJobAttribute("Backend", StringValue(b));
                 // Only one timeline is written: do not record the other's.
-                helper.SetJobAttribute("Timeline", BooleanValue(jobs.empty()));
+                helper.SetJobAttribute(
+                    "Timeline",
+                    BooleanValue(jobs.empty() && !timelineFile.empty() && timelineFile != "none"));
                 Ptr<TrainingJob> job = helper.Install(topology, graph);
                 ApplyStragglers(job, stragglers, iterations);
                 // Both backends draw the same stragglers.
@@ -340,7 +343,7 @@ main(int argc, char* argv[])
                    t2 - t1,
                    Simulator::GetEventCount(),
                    usage.ru_maxrss / 1024.0);
-        if (!reportFile.empty())
+        if (!reportFile.empty() && reportFile != "none")
         {
             std::ofstream os(reportFile);
             reports.front().WriteJson(os, reports.size() > 1 ? &reports[1] : nullptr);
@@ -350,7 +353,7 @@ main(int argc, char* argv[])
             }
             fmt::print("wrote      {}\n", reportFile);
         }
-        if (!timelineFile.empty())
+        if (!timelineFile.empty() && timelineFile != "none")
         {
             std::vector<std::string> names;
             for (uint32_t w = 0; w < graph->GetNWorkers(); ++w)
