@@ -212,6 +212,40 @@ Communicator::Setup(Ptr<FabricTopology> topology, const std::vector<uint32_t>& r
                                     "topology rank " + std::to_string(r) + " is listed twice");
         }
     }
+    // A GPU without an HCA reaches other servers only if its scale-up fabric does (a torus
+    // does; a server's NVSwitch does not): say so now, not from a switch mid-run.
+    for (uint32_t r : ranks)
+    {
+        if (topology->GetHcaPort(r))
+        {
+            continue;
+        }
+        for (uint32_t other : ranks)
+        {
+            if (topology->GetServer(other) == topology->GetServer(r))
+            {
+                continue;
+            }
+            try
+            {
+                topology->GetPath(r, other);
+            }
+            catch (const FabricConfigError& e)
+            {
+                throw FabricConfigError(
+                    "Communicator",
+                    "topology rank " + std::to_string(r) +
+                        " has no HCA and its scale-up fabric "
+                        "does not reach rank " +
+                        std::to_string(other) + " on server " +
+                        std::to_string(topology->GetServer(other)) +
+                        " (servers with fewer HCAs than GPUs are not modelled: GPUs do not "
+                        "forward for each other) (" +
+                        e.what() + ")");
+            }
+            break;
+        }
+    }
     m_topology = topology;
     m_ranks = ranks;
     m_generation = GpuGenerationOf(topology, ranks.front());
