@@ -82,6 +82,16 @@ IdOf(Ptr<FabricSwitch> sw)
     return sw->GetObject<Node>()->GetId();
 }
 
+/// Orders switches by node id: maps keyed by switch iterate in the same order every run
+/// (ordered by address they did not, and the tree's children came out in a different order).
+struct ByNodeId
+{
+    bool operator()(const FabricSwitch* a, const FabricSwitch* b) const
+    {
+        return a->GetObject<Node>()->GetId() < b->GetObject<Node>()->GetId();
+    }
+};
+
 /// Group ids in use (unique in the simulation, as SHARP's are in a subnet).
 std::set<uint16_t>&
 GroupsInUse()
@@ -145,9 +155,9 @@ SharpAggregationManager::CreateGroup(const std::vector<Ptr<FabricNetDevice>>& hc
     }
     // Every switch of the fabric reachable from the leaves, and its level: 1 for a switch
     // with an endpoint (HCA) cabled to it, then the distance from such switches.
-    std::map<FabricSwitch*, uint32_t> level;
+    std::map<FabricSwitch*, uint32_t, ByNodeId> level;
     {
-        std::set<FabricSwitch*> seen;
+        std::set<FabricSwitch*, ByNodeId> seen;
         std::deque<Ptr<FabricSwitch>> queue;
         std::vector<Ptr<FabricSwitch>> all;
         for (const auto& leaf : leafOf)
@@ -210,8 +220,8 @@ SharpAggregationManager::CreateGroup(const std::vector<Ptr<FabricNetDevice>>& hc
         uint16_t parentPort{0}; //!< on the parent, toward the child
     };
 
-    std::map<FabricSwitch*, Up> parentOf;
-    std::map<FabricSwitch*, std::vector<uint16_t>> ports;
+    std::map<FabricSwitch*, Up, ByNodeId> parentOf;
+    std::map<FabricSwitch*, std::vector<uint16_t>, ByNodeId> ports;
     std::vector<Ptr<FabricSwitch>> current;
     for (size_t m = 0; m < hcas.size(); ++m)
     {
