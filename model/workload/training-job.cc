@@ -373,14 +373,7 @@ TrainingJob::Launch(const GroupInstance& g, const GraphNode& node, Pending op)
     Ptr<Communicator> comm = GetCommunicator(g.id, ranks);
     if (m_backend == ANALYTICAL)
     {
-        const auto key = std::make_tuple(g.id, static_cast<uint8_t>(collective), bytes);
-        auto it = m_estimates.find(key);
-        if (it == m_estimates.end())
-        {
-            it = m_estimates.emplace(key, comm->Estimate(collective, bytes, 0, 1).analyticalTime)
-                     .first;
-        }
-        const Time duration = it->second;
+        const Time duration = GetEstimate(g.id, comm, collective, bytes);
         Simulator::Schedule(duration, [finish, op, duration]() { finish(op.members, duration); });
         return;
     }
@@ -391,6 +384,18 @@ TrainingJob::Launch(const GroupInstance& g, const GraphNode& node, Pending op)
                 }),
                 0,
                 1);
+}
+
+Time
+TrainingJob::GetEstimate(uint64_t groupId, Ptr<Communicator> comm, CollectiveOp op, uint64_t bytes)
+{
+    const auto key = std::make_tuple(groupId, static_cast<uint8_t>(op), bytes);
+    auto it = m_estimates.find(key);
+    if (it == m_estimates.end())
+    {
+        it = m_estimates.emplace(key, comm->Estimate(op, bytes, 0, 1).analyticalTime).first;
+    }
+    return it->second;
 }
 
 void
@@ -423,18 +428,7 @@ TrainingJob::PushPull(uint32_t worker, uint64_t bytes, CollectiveDone done)
         }
         if (m_backend == ANALYTICAL)
         {
-            const auto key =
-                std::make_tuple(id, static_cast<uint8_t>(CollectiveOp::SEND_RECV), shard);
-            auto it = m_estimates.find(key);
-            if (it == m_estimates.end())
-            {
-                it = m_estimates
-                         .emplace(
-                             key,
-                             comm->Estimate(CollectiveOp::SEND_RECV, shard, 0, 1).analyticalTime)
-                         .first;
-            }
-            const Time oneWay = it->second;
+            const Time oneWay = GetEstimate(id, comm, CollectiveOp::SEND_RECV, shard);
             Simulator::Schedule(oneWay + oneWay, [this, shardDone, shard, oneWay]() {
                 Account(WorkloadGroup::DP,
                         CollectiveOp::SEND_RECV,

@@ -225,6 +225,15 @@ class TrainingJob : public Object
     Ptr<Communicator> GetCommunicator(uint64_t groupId, const std::vector<uint32_t>& ranks);
 
     /**
+     * \param groupId the group instance
+     * \param comm its communicator
+     * \param op the operation (root 0, peer 1)
+     * \param bytes its size
+     * \return the analytical duration of its schedule, computed once per group, op and size
+     */
+    Time GetEstimate(uint64_t groupId, Ptr<Communicator> comm, CollectiveOp op, uint64_t bytes);
+
+    /**
      * \brief Run one collective whose members have all arrived.
      * \param g the group instance
      * \param node the node (of any member)
