@@ -27,25 +27,38 @@ class RailTest : public FabricTest
 {
 };
 
+/// Servers of 8 GPUs (a board preset) with `hcas` NDR HCAs of `hcaWidth` lanes on a fat-tree.
+Ptr<FabricTopology>
+Servers(uint32_t servers,
+        const std::string& board = "H100",
+        uint32_t hcas = 8,
+        uint32_t hcaWidth = 4)
+{
+    TopologyHelper helper;
+    NodeKindSpec kind;
+    kind.name = "dgx-" + board;
+    kind.gpuModel = board;
+    kind.board = board;
+    kind.gpus = 8;
+    kind.hcas = hcas;
+    kind.hcaWidth = hcaWidth;
+    helper.AddNodeKind(kind);
+    helper.AddNodes(kind.name, servers);
+    if (hcas > 0)
+    {
+        FatTreeSpec ft;
+        ft.present = true;
+        ft.railOptimized = hcas == kind.gpus;
+        helper.SetFatTree(ft);
+    }
+    return helper.Build();
+}
+
 /// DGX H100 servers (8 GPUs, 8 NDR HCAs of hcaWidth lanes) on a rail-optimised fat-tree.
 Ptr<FabricTopology>
 Dgx(uint32_t servers, uint32_t hcaWidth = 4)
 {
-    TopologyHelper helper;
-    NodeKindSpec dgx;
-    dgx.name = "dgx-h100";
-    dgx.gpuModel = "H100";
-    dgx.board = "H100";
-    dgx.gpus = 8;
-    dgx.hcas = 8;
-    dgx.hcaWidth = hcaWidth;
-    helper.AddNodeKind(dgx);
-    helper.AddNodes("dgx-h100", servers);
-    FatTreeSpec ft;
-    ft.present = true;
-    ft.railOptimized = true;
-    helper.SetFatTree(ft);
-    return helper.Build();
+    return Servers(servers, "H100", 8, hcaWidth);
 }
 
 /// One operation with NCCL's default channels, to completion.
@@ -146,20 +159,7 @@ TEST_F(RailTest, SlowRailsAreBoundByInfiniband)
 
 TEST_F(RailTest, ServersWithFewerHcasThanGpusAreAClearError)
 {
-    TopologyHelper helper;
-    NodeKindSpec dgx;
-    dgx.name = "dgx-h100";
-    dgx.gpuModel = "H100";
-    dgx.board = "H100";
-    dgx.gpus = 8;
-    dgx.hcas = 1;
-    helper.AddNodeKind(dgx);
-    helper.AddNodes("dgx-h100", 2);
-    FatTreeSpec ft;
-    ft.present = true;
-    ft.railOptimized = false;
-    helper.SetFatTree(ft);
-    Ptr<FabricTopology> topo = helper.Build();
+    Ptr<FabricTopology> topo = Servers(2, "H100", 1);
     std::vector<uint32_t> ranks;
     for (uint32_t r = 0; r < topo->GetNRanks(); ++r)
     {
@@ -194,16 +194,7 @@ TEST_F(RailTest, SingleBoardRingMatchesNcclAndA100StaysBelowLineRate)
         Simulator::Destroy();
     }
     {
-        TopologyHelper helper;
-        NodeKindSpec dgx;
-        dgx.name = "dgx-a100";
-        dgx.gpuModel = "A100";
-        dgx.board = "A100";
-        dgx.gpus = 8;
-        dgx.hcas = 0;
-        helper.AddNodeKind(dgx);
-        helper.AddNodes("dgx-a100", 1);
-        Ptr<FabricTopology> topo = helper.Build();
+        Ptr<FabricTopology> topo = Servers(1, "A100", 0);
         const CollectiveReport r =
             RunOp(topo, "ring", CollectiveOp::ALL_REDUCE, uint64_t{256} << 20);
         RecordProperty("a100_busbw_GBps", std::to_string(r.PacketBusBandwidth() / 1e9));
