@@ -94,7 +94,14 @@ main(int argc, char* argv[])
                  "all-reduce, reduce-scatter, all-gather, broadcast, reduce, all-to-all, "
                  "send-recv",
                  op);
-    cmd.AddValue("algo", "auto, ring, tree, halving-doubling, direct, hierarchical", algo);
+    cmd.AddValue("algo",
+                 "auto, ring, tree, halving-doubling, direct, hierarchical, nvls, nvls-tree, "
+                 "collnet-direct, collnet-chain",
+                 algo);
+    bool nvls = true;
+    bool collnet = false;
+    cmd.AddValue("nvls", "Use NVLS where the NVSwitches have it (NCCL_NVLS_ENABLE)", nvls);
+    cmd.AddValue("collnet", "Use SHARP through CollNet (NCCL_COLLNET_ENABLE)", collnet);
     cmd.AddValue("proto", "auto, LL, LL128, Simple", proto);
     cmd.AddValue("minbytes", "Smallest size (nccl-tests -b), e.g. 1M", minBytes);
     cmd.AddValue("maxbytes", "Largest size (nccl-tests -e), e.g. 256M", maxBytes);
@@ -130,14 +137,20 @@ main(int argc, char* argv[])
         comm->SetAttribute("Algorithm", StringValue(algo));
         comm->SetAttribute("Protocol", StringValue(proto));
         comm->SetAttribute("Channels", UintegerValue(channels));
+        comm->SetAttribute("Nvls", BooleanValue(nvls));
+        comm->SetAttribute("CollNet", BooleanValue(collnet));
         comm->Setup(topology, ranks);
 
         fmt::print("# collective-perf: {} on {} GPUs of \"{}\"\n",
                    op,
                    ranks.size(),
                    topology->GetDescription().name);
+        const auto status = [](const std::string& s) { return s.empty() ? "available" : s; };
+        fmt::print("# nvls: {}\n# sharp: {}\n",
+                   status(comm->GetNvlsStatus()),
+                   status(comm->GetSharpStatus()));
         fmt::print(
-            "# {:>12} {:>10} {:>8} {:>3} | {:>11} {:>8} {:>8} | {:>11} {:>8} {:>8} | {:>6}\n",
+            "# {:>12} {:>14} {:>8} {:>3} | {:>11} {:>8} {:>8} | {:>11} {:>8} {:>8} | {:>6}\n",
             "size (B)",
             "algorithm",
             "proto",
@@ -150,7 +163,7 @@ main(int argc, char* argv[])
             "busbw",
             "ratio");
         fmt::print(
-            "# {:>12} {:>10} {:>8} {:>3} | {:>11} {:>8} {:>8} | {:>11} {:>8} {:>8} | {:>6}\n",
+            "# {:>12} {:>14} {:>8} {:>3} | {:>11} {:>8} {:>8} | {:>11} {:>8} {:>8} | {:>6}\n",
             "",
             "",
             "",
@@ -173,7 +186,11 @@ main(int argc, char* argv[])
                         root,
                         (root + 1) % ranks.size());
             Simulator::Run();
-            fmt::print("  {:>12} {:>10} {:>8} {:>3} | {:>11.2f} {:>8.2f} {:>8.2f} | {:>11.2f} "
+            if (!report.fallback.empty())
+            {
+                fmt::print("# {:>12} {}\n", "", report.fallback);
+            }
+            fmt::print("  {:>12} {:>14} {:>8} {:>3} | {:>11.2f} {:>8.2f} {:>8.2f} | {:>11.2f} "
                        "{:>8.2f} {:>8.2f} | {:>6.3f}\n",
                        bytes,
                        report.algorithm,

@@ -45,7 +45,8 @@ NvlinkBoardSpec::DgxA100()
                            NvlinkGeneration::NVLINK3,
                            NvlinkLinkDataRate(NvlinkGeneration::NVLINK3),
                            8,
-                           {2, 2, 2, 2, 2, 2}};
+                           {2, 2, 2, 2, 2, 2},
+                           false};
 }
 
 NvlinkBoardSpec
@@ -55,7 +56,8 @@ NvlinkBoardSpec::DgxH100()
                            NvlinkGeneration::NVLINK4,
                            NvlinkLinkDataRate(NvlinkGeneration::NVLINK4),
                            8,
-                           {5, 4, 4, 5}};
+                           {5, 4, 4, 5},
+                           true};
 }
 
 NvlinkBoardSpec
@@ -65,7 +67,8 @@ NvlinkBoardSpec::HgxB200()
                            NvlinkGeneration::NVLINK5,
                            NvlinkLinkDataRate(NvlinkGeneration::NVLINK5),
                            8,
-                           {9, 9}};
+                           {9, 9},
+                           true};
 }
 
 NvlinkBoardSpec
@@ -153,9 +156,16 @@ NvlinkHelper::InstallBoard(const NvlinkBoardSpec& spec, NodeContainer gpus)
     board.spec = spec;
     board.gpus = gpus;
     board.switches.Create(static_cast<uint32_t>(spec.linksPerSwitch.size()));
+    if (spec.nvls && spec.generation < NvlinkGeneration::NVLINK4)
+    {
+        throw FabricConfigError(where,
+                                "asks for NVLS, which needs third-generation NVSwitch (NVLink 4, "
+                                "H100) or later (fact sheet §8.5)");
+    }
     for (uint32_t s = 0; s < board.switches.GetN(); ++s)
     {
         CreateSwitch(board.switches.Get(s));
+        board.switches.Get(s)->GetObject<NvSwitch>()->SetNvls(spec.nvls);
     }
     board.links.resize(spec.gpus);
     for (uint32_t g = 0; g < spec.gpus; ++g)

@@ -31,6 +31,9 @@ struct NvlinkBoardSpec
     DataRate linkRate;                    //!< per link and direction
     uint32_t gpus{8};                     //!< GPUs on the board
     std::vector<uint32_t> linksPerSwitch; //!< links from every GPU to chip k (empty: no chips)
+    /// Whether the chips do NVLS (multicast and reduction): third-generation NVSwitch (NVLink 4,
+    /// H100) and later, not A100's (fact sheet §8.5).
+    bool nvls{false};
 
     /** \return total links per GPU */
     uint32_t LinksPerGpu() const;

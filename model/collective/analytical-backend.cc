@@ -15,6 +15,8 @@
 #include "ns3/fabric-switch.h"
 #include "ns3/log.h"
 #include "ns3/nvlink-net-device.h"
+#include "ns3/nvls-engine.h"
+#include "ns3/sharp-header.h"
 #include "ns3/uinteger.h"
 
 #include <algorithm>
@@ -53,7 +55,26 @@ struct PathInfo
 {
     std::vector<HopInfo> hops;               //!< in order
     NcclLinkType link{NcclLinkType::NVLINK}; //!< NVLINK if every port is NVLink, else NET
+    /// In-network: the hops are the links the operation loads at once (not a chain), and
+    /// `latency` is its fixed latency.
+    bool parallel{false};
+    double latency{0}; //!< in-network: request and answer through the switches, s
 };
+
+/**
+ * \param path a path
+ * \return the time a header takes through it without serialisation: cables and switches
+ */
+double
+ChainLatency(const PathInfo& path)
+{
+    double latency = 0;
+    for (const auto& hop : path.hops)
+    {
+        latency += hop.delay + hop.switchLatency;
+    }
+    return latency;
+}
 
 /**
  * \param topology the fabric
@@ -104,6 +125,102 @@ DescribePath(Ptr<FabricTopology> topology, uint32_t from, uint32_t to)
         path.hops.push_back(std::move(info));
     }
     return path;
+}
+
+/**
+ * \brief The links an in-network transfer loads and its latency (see AnalyticalBackend).
+ * \param t the transfer
+ * \param members the topology ranks of its group
+ * \param self the topology rank that issues it
+ * \param describe the (cached) path between two topology ranks
+ * \return its parallel hops
+ */
+template <typename Describe>
+PathInfo
+DescribeInNetwork(const CollectiveTransfer& t,
+                  const std::vector<uint32_t>& members,
+                  uint32_t self,
+                  Describe describe)
+{
+    PathInfo path;
+    path.parallel = true;
+    std::vector<const HopInfo*> hops;
+    auto add = [&hops](const HopInfo& hop) {
+        for (const HopInfo* h : hops)
+        {
+            if (h->ports == hop.ports)
+            {
+                return;
+            }
+        }
+        hops.push_back(&hop);
+    };
+    const uint32_t other = members.front() == self ? members[1] : members.front();
+    switch (t.kind)
+    {
+    case TransferKind::LOAD_REDUCE:
+        // Every member's uplink carries its copy; the requester's downlink the sum.
+        for (uint32_t m : members)
+        {
+            add(describe(m, m == self ? other : self).hops.front());
+        }
+        add(describe(other, self).hops.back());
+        path.latency = 2 * ChainLatency(describe(other, self));
+        break;
+    case TransferKind::MULTICAST:
+        // The switch writes every member's copy, the storer's own too.
+        add(describe(self, other).hops.front());
+        for (uint32_t m : members)
+        {
+            add(m == self ? describe(other, self).hops.back() : describe(self, m).hops.back());
+        }
+        path.latency = ChainLatency(describe(self, other));
+        break;
+    default:
+        // SHARP: every link of the tree once each way, which the paths between member 0 and
+        // the others cover.
+        for (uint32_t m : members)
+        {
+            if (m == self)
+            {
+                continue;
+            }
+            for (const auto& hop : describe(self, m).hops)
+            {
+                add(hop);
+            }
+            for (const auto& hop : describe(m, self).hops)
+            {
+                add(hop);
+            }
+            path.latency = std::max(path.latency, 2 * ChainLatency(describe(self, m)));
+        }
+        break;
+    }
+    for (const HopInfo* h : hops)
+    {
+        path.hops.push_back(*h);
+        for (FabricNetDevice* port : h->ports)
+        {
+            if (!DynamicCast<NvlinkNetDevice>(Ptr<FabricNetDevice>(port)))
+            {
+                path.link = NcclLinkType::NET;
+            }
+        }
+    }
+    return path;
+}
+
+/**
+ * \param mtu the transfer unit of the requester's NVLink links
+ * \return the wire bytes per data byte an NVLS load-reduce adds: NvlsEngine's RequestBytes per
+ * NVLink packet of each unit (see InNetworkEndpoint)
+ */
+double
+NvlsRequestOverhead(uint32_t mtu)
+{
+    Ptr<NvlsEngine> engine = CreateObject<NvlsEngine>();
+    return static_cast<double>(engine->GetRequestBytes(mtu)) / mtu;
 }
 
 } // namespace
@@ -244,7 +361,9 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
 
     const double protoEff = CollectiveProtocolEfficiency(protocol);
     const double reductionRate = static_cast<double>(m_reductionRate.GetBitRate()) / 8.0;
-    const double base = m_baseLatency ? NcclBaseLatency(family, protocol).GetSeconds() : 0.0;
+    const double base =
+        (m_baseLatency ? NcclBaseLatency(family, protocol).GetSeconds() : 0.0) +
+        (m_protocolLatency ? NcclInNetworkLatency(schedule, family, protocol).GetSeconds() : 0.0);
     double stepLatency[3] = {0, 0, 0};
     if (m_protocolLatency)
     {
@@ -267,9 +386,37 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
     const size_t n = schedule.transfers.size();
     std::map<std::tuple<uint32_t, uint32_t, uint32_t>, PathInfo> paths;
     std::vector<const PathInfo*> pathOf(n);
+    auto describe = [&](uint32_t a, uint32_t b) -> const PathInfo& {
+        const auto key = std::make_tuple(a, CollectiveTransfer::NO_RELAY, b);
+        auto it = paths.find(key);
+        if (it == paths.end())
+        {
+            it = paths.emplace(key, DescribePath(topology, a, b)).first;
+        }
+        return it->second;
+    };
+    std::map<std::tuple<uint32_t, uint32_t, uint32_t>, PathInfo> inNetworkPaths;
     for (size_t i = 0; i < n; ++i)
     {
         const CollectiveTransfer& t = schedule.transfers[i];
+        if (t.kind != TransferKind::SEND)
+        {
+            const auto key = std::make_tuple(static_cast<uint32_t>(t.kind), t.group, toTopo[t.src]);
+            auto it = inNetworkPaths.find(key);
+            if (it == inNetworkPaths.end())
+            {
+                std::vector<uint32_t> members;
+                for (uint32_t m : schedule.groups[t.group])
+                {
+                    members.push_back(toTopo[m]);
+                }
+                it = inNetworkPaths
+                         .emplace(key, DescribeInNetwork(t, members, toTopo[t.src], describe))
+                         .first;
+            }
+            pathOf[i] = &it->second;
+            continue;
+        }
         const uint32_t via = t.via == CollectiveTransfer::NO_RELAY ? t.via : toTopo[t.via];
         const auto key = std::make_tuple(toTopo[t.src], via, toTopo[t.dst]);
         auto it = paths.find(key);
@@ -304,6 +451,20 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
     {
         const CollectiveTransfer& t = schedule.transfers[i];
         const PathInfo& path = *pathOf[i];
+        if (path.parallel)
+        {
+            // In-network: no per-step latency (NcclInNetworkLatency is charged once); the
+            // read requests of a load-reduce load the links with the data.
+            stepOf[i] = 0;
+            wire[i] = static_cast<double>(t.bytes) / protoEff;
+            if (t.kind == TransferKind::LOAD_REDUCE)
+            {
+                wire[i] *= 1.0 + NvlsRequestOverhead(path.hops.front().mtu);
+            }
+            tailLatency[i] = path.latency;
+            firstPacketOf[i] = path.latency;
+            continue;
+        }
         stepOf[i] = stepLatency[static_cast<int>(path.link)];
         if (stepOf[i] < 0)
         {

@@ -496,50 +496,132 @@ CollectiveAlgorithm::SliceBuilder::Send(uint32_t src,
     NS_ABORT_MSG_IF(slot >= m_slots || src >= m_schedule.nranks || dst >= m_schedule.nranks ||
                         src == dst,
                     "bad transfer " << src << " -> " << dst << " slot " << slot);
+    CollectiveTransfer t;
+    t.src = src;
+    t.dst = dst;
+    t.reduce = reduce;
+    Add(std::move(t), {src}, {dst}, reduce, slot, step);
+}
+
+uint32_t
+CollectiveAlgorithm::SliceBuilder::AddGroup(const std::vector<uint32_t>& members)
+{
+    auto& groups = m_schedule.groups;
+    const auto it = std::find(groups.begin(), groups.end(), members);
+    if (it != groups.end())
+    {
+        return static_cast<uint32_t>(it - groups.begin());
+    }
+    groups.push_back(members);
+    return static_cast<uint32_t>(groups.size() - 1);
+}
+
+void
+CollectiveAlgorithm::SliceBuilder::InNetwork(TransferKind kind,
+                                             uint32_t rank,
+                                             uint32_t group,
+                                             uint32_t slot,
+                                             uint32_t step)
+{
+    NS_ABORT_MSG_IF(kind == TransferKind::SEND || group >= m_schedule.groups.size() ||
+                        slot >= m_slots,
+                    "bad in-network transfer of rank " << rank << " slot " << slot);
+    const auto& members = m_schedule.groups[group];
+    CollectiveTransfer t;
+    t.src = rank;
+    t.dst = rank;
+    t.kind = kind;
+    t.group = group;
+    // Loads, stores and SHARP operations run side by side (NCCL gives them warps of their
+    // own): each kind has its own connection of the rank on the channel.
+    t.lane = static_cast<uint32_t>(kind);
+    std::vector<uint32_t> reads;
+    std::vector<uint32_t> writes;
+    switch (kind)
+    {
+    case TransferKind::LOAD_REDUCE:
+        reads = members;
+        writes = {rank};
+        break;
+    case TransferKind::MULTICAST:
+        reads = {rank};
+        for (uint32_t m : members)
+        {
+            if (m != rank)
+            {
+                writes.push_back(m);
+            }
+        }
+        break;
+    default:
+        reads = members;
+        writes = members;
+        break;
+    }
+    Add(std::move(t), reads, writes, false, slot, step);
+}
+
+void
+CollectiveAlgorithm::SliceBuilder::Add(CollectiveTransfer t,
+                                       const std::vector<uint32_t>& reads,
+                                       const std::vector<uint32_t>& writes,
+                                       bool reduce,
+                                       uint32_t slot,
+                                       uint32_t step)
+{
     const uint32_t chunk = m_firstChunk + slot;
     if (m_schedule.chunkBytes[chunk] == 0)
     {
         return;
     }
     const uint32_t index = static_cast<uint32_t>(m_schedule.transfers.size());
-    CollectiveTransfer t;
-    t.src = src;
-    t.dst = dst;
     t.chunk = chunk;
     t.bytes = m_schedule.chunkBytes[chunk];
-    t.reduce = reduce;
     t.step = m_stepOffset + step;
     t.slice = m_firstChunk / m_slots;
     t.channel = m_channel;
 
-    // Candidate dependencies from the data: what the sender's copy holds, and for the receiver's
-    // copy what must happen before it changes.
+    // Candidate dependencies from the data: what the copies it reads hold, and for the copies
+    // it writes what must happen before they change.
     std::vector<uint32_t> candidates;
-    Location& from = m_locations[static_cast<uint64_t>(src) * m_slots + slot];
-    Location& to = m_locations[static_cast<uint64_t>(dst) * m_slots + slot];
-    candidates.insert(candidates.end(), from.writers.begin(), from.writers.end());
-    candidates.insert(candidates.end(), to.readers.begin(), to.readers.end());
-    if (reduce)
+    for (uint32_t r : reads)
     {
-        if (to.copied)
+        const Location& from = m_locations[static_cast<uint64_t>(r) * m_slots + slot];
+        candidates.insert(candidates.end(), from.writers.begin(), from.writers.end());
+    }
+    for (uint32_t r : writes)
+    {
+        const Location& to = m_locations[static_cast<uint64_t>(r) * m_slots + slot];
+        candidates.insert(candidates.end(), to.readers.begin(), to.readers.end());
+        if (reduce)
         {
-            candidates.push_back(to.writers.front());
+            if (to.copied)
+            {
+                candidates.push_back(to.writers.front());
+            }
+        }
+        else
+        {
+            candidates.insert(candidates.end(), to.writers.begin(), to.writers.end());
         }
     }
-    else
+    for (uint32_t r : reads)
     {
-        candidates.insert(candidates.end(), to.writers.begin(), to.writers.end());
+        m_locations[static_cast<uint64_t>(r) * m_slots + slot].readers.push_back(index);
     }
-    from.readers.push_back(index);
-    if (reduce)
+    for (uint32_t r : writes)
     {
-        to.writers.push_back(index);
-    }
-    else
-    {
-        to.writers.assign(1, index);
-        to.readers.clear();
-        to.copied = true;
+        Location& to = m_locations[static_cast<uint64_t>(r) * m_slots + slot];
+        if (reduce)
+        {
+            to.writers.push_back(index);
+        }
+        else
+        {
+            to.writers.assign(1, index);
+            to.readers.clear();
+            to.copied = true;
+        }
     }
     std::sort(candidates.begin(), candidates.end());
     candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
@@ -562,7 +644,7 @@ CollectiveAlgorithm::SliceBuilder::Send(uint32_t src,
         {
             t.deps.push_back(d);
             NS_ABORT_MSG_IF(m_schedule.transfers[d].step >= t.step,
-                            "transfer at step " << t.step << " (" << src << " -> " << dst
+                            "transfer at step " << t.step << " (" << t.src << " -> " << t.dst
                                                 << " slot " << slot << ") depends on one at step "
                                                 << m_schedule.transfers[d].step);
         }

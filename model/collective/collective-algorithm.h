@@ -217,6 +217,29 @@ class CollectiveAlgorithm : public Object
          */
         void Send(uint32_t src, uint32_t dst, uint32_t slot, bool reduce, uint32_t step);
 
+        /**
+         * \brief Add an in-network group to the schedule (or find it, if it has one of the same
+         * members).
+         * \param members its communicator ranks
+         * \return its index in CollectiveSchedule::groups
+         */
+        uint32_t AddGroup(const std::vector<uint32_t>& members);
+
+        /**
+         * \brief Add an in-network transfer of the slice (see TransferKind). A slot of no bytes
+         * adds nothing.
+         * \param kind LOAD_REDUCE, MULTICAST or GROUP_REDUCE
+         * \param rank the rank that issues it (a member of the group)
+         * \param group the group (AddGroup())
+         * \param slot the slot
+         * \param step the algorithm's step (as for Send())
+         */
+        void InNetwork(TransferKind kind,
+                       uint32_t rank,
+                       uint32_t group,
+                       uint32_t slot,
+                       uint32_t step);
+
         /** \return the number of ranks */
         uint32_t GetNRanks() const;
 
@@ -227,6 +250,22 @@ class CollectiveAlgorithm : public Object
         void Finish();
 
       private:
+        /**
+         * \brief Append a transfer, with the dependencies its data accesses imply.
+         * \param t the transfer (src, dst, kind, group, reduce set)
+         * \param reads ranks whose copy of the slot it reads
+         * \param writes ranks whose copy it reduces into (reduce) or overwrites
+         * \param reduce whether the writes reduce
+         * \param slot the slot
+         * \param step the algorithm's step
+         */
+        void Add(CollectiveTransfer t,
+                 const std::vector<uint32_t>& reads,
+                 const std::vector<uint32_t>& writes,
+                 bool reduce,
+                 uint32_t slot,
+                 uint32_t step);
+
         /// The accesses to one rank's copy of one chunk since its last overwrite.
         struct Location
         {

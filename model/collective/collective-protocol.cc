@@ -238,4 +238,28 @@ NcclHwLatency(NcclLinkType link, NcclAlgorithm algorithm, CollectiveProtocol pro
     return FromMicroseconds(us);
 }
 
+Time
+NcclInNetworkLatency(const CollectiveSchedule& schedule,
+                     NcclAlgorithm algorithm,
+                     CollectiveProtocol protocol)
+{
+    bool nvls = false;
+    bool sharp = false;
+    for (const auto& t : schedule.transfers)
+    {
+        nvls = nvls || t.kind == TransferKind::LOAD_REDUCE || t.kind == TransferKind::MULTICAST;
+        sharp = sharp || t.kind == TransferKind::GROUP_REDUCE;
+    }
+    Time latency;
+    if (nvls && NcclHasHwLatency(NcclLinkType::NVLINK, algorithm, protocol))
+    {
+        latency += NcclHwLatency(NcclLinkType::NVLINK, algorithm, protocol);
+    }
+    if (sharp && NcclHasHwLatency(NcclLinkType::NET, algorithm, protocol))
+    {
+        latency += NcclHwLatency(NcclLinkType::NET, algorithm, protocol);
+    }
+    return latency;
+}
+
 } // namespace ns3

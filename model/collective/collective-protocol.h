@@ -7,6 +7,8 @@
 #ifndef COLLECTIVE_PROTOCOL_H
 #define COLLECTIVE_PROTOCOL_H
 
+#include "collective-schedule.h"
+
 #include "ns3/nstime.h"
 
 #include <string>
@@ -150,6 +152,22 @@ bool NcclHasHwLatency(NcclLinkType link, NcclAlgorithm algorithm, CollectiveProt
  * \return the latency of one step; throws FabricConfigError for a "–" entry
  */
 Time NcclHwLatency(NcclLinkType link, NcclAlgorithm algorithm, CollectiveProtocol protocol);
+
+/**
+ * \ingroup ai-fabric
+ * \brief NCCL's once-per-operation latency of a schedule's in-network transfers (fact sheet
+ * §9.2: NVLS lat = intraLat (+ interLat on several nodes); CollNet's interLat): the NVLINK row
+ * of the family if the schedule has NVLS transfers, plus its NET row if it has SHARP ones. Both
+ * backends add it once, before the first transfer; the in-network transfers themselves pay no
+ * per-step latency.
+ * \param schedule the schedule
+ * \param algorithm its NCCL family
+ * \param protocol the protocol
+ * \return the latency (zero for a schedule of sends only)
+ */
+Time NcclInNetworkLatency(const CollectiveSchedule& schedule,
+                          NcclAlgorithm algorithm,
+                          CollectiveProtocol protocol);
 
 } // namespace ns3
 

@@ -50,7 +50,35 @@ CollectiveSchedule::CheckStructure() const
     {
         const CollectiveTransfer& t = transfers[i];
         const std::string which = "transfer " + std::to_string(i);
-        if (t.src >= nranks || t.dst >= nranks || t.src == t.dst)
+        if (t.kind != TransferKind::SEND)
+        {
+            if (t.group >= groups.size())
+            {
+                throw FabricConfigError(where,
+                                        which + " names in-network group " +
+                                            std::to_string(t.group) + " of " +
+                                            std::to_string(groups.size()));
+            }
+            const auto& g = groups[t.group];
+            if (t.src != t.dst || std::find(g.begin(), g.end(), t.src) == g.end())
+            {
+                throw FabricConfigError(where,
+                                        which + " (in-network) is issued by rank " +
+                                            std::to_string(t.src) + " for rank " +
+                                            std::to_string(t.dst) + ", not by a member of group " +
+                                            std::to_string(t.group));
+            }
+            for (uint32_t m : g)
+            {
+                if (m >= nranks)
+                {
+                    throw FabricConfigError(where,
+                                            "in-network group " + std::to_string(t.group) +
+                                                " holds rank " + std::to_string(m));
+                }
+            }
+        }
+        else if (t.src >= nranks || t.dst >= nranks || t.src == t.dst)
         {
             throw FabricConfigError(where,
                                     which + " goes from rank " + std::to_string(t.src) +
@@ -80,6 +108,14 @@ CollectiveSchedule::CheckStructure() const
             }
         }
     }
+}
+
+bool
+CollectiveSchedule::HasInNetwork() const
+{
+    return std::any_of(transfers.begin(), transfers.end(), [](const CollectiveTransfer& t) {
+        return t.kind != TransferKind::SEND;
+    });
 }
 
 uint32_t

@@ -34,6 +34,16 @@ enum class CollectiveOp
  */
 std::string CollectiveOpName(CollectiveOp op);
 
+/// \ingroup ai-fabric
+/// What a transfer does: a point-to-point send, or an in-network operation of a group.
+enum class TransferKind : uint8_t
+{
+    SEND,         //!< src sends the chunk to dst (over NVLink or the network)
+    LOAD_REDUCE,  //!< NVLS multimem.ld_reduce: dst's copy becomes the sum of every member's copy
+    MULTICAST,    //!< NVLS multimem.st: src's copy is written to every other member's copy
+    GROUP_REDUCE, //!< SHARP all-reduce: every member's copy becomes the sum of all members' copies
+};
+
 /**
  * \ingroup ai-fabric
  * \brief One transfer of a schedule: `bytes` of chunk `chunk` from rank `src` to rank `dst`,
@@ -47,19 +57,26 @@ std::string CollectiveOpName(CollectiveOp op);
  * `via` names a rank of the sender's server that relays the data (NCCL's PXN): the sender hands
  * it over NVLink to that rank, whose HCA is on the receiver's rail, and that rank sends it on over
  * the network. The data's meaning is unchanged (it goes from src to dst); only its path is.
+ *
+ * In-network transfers (kind other than SEND) involve a group of ranks (`group`): NVLS's
+ * load-reduce (src = dst = the requesting rank) and multicast store (src = dst = the storing
+ * rank) on an NVSwitch, and SHARP's all-reduce of the group on InfiniBand switches (src = dst =
+ * the group's first member). `reduce` is false for them.
  */
 struct CollectiveTransfer
 {
-    uint32_t src{0};            //!< sending rank
-    uint32_t dst{0};            //!< receiving rank
-    uint32_t chunk{0};          //!< which chunk of the buffer (see CollectiveSchedule)
-    uint64_t bytes{0};          //!< payload bytes
-    bool reduce{false};         //!< the receiver adds them into its copy (else: replaces it)
-    uint32_t step{0};           //!< concurrency group
-    uint32_t slice{0};          //!< pipelined piece of the buffer it belongs to
-    uint32_t channel{0};        //!< NCCL-like channel (each channel has its own connections)
-    uint32_t lane{0};           //!< independent connection within a channel (each tree of two)
-    uint32_t via{NO_RELAY};     //!< rank whose network port carries it (PXN), or NO_RELAY
+    uint32_t src{0};        //!< sending rank
+    uint32_t dst{0};        //!< receiving rank
+    uint32_t chunk{0};      //!< which chunk of the buffer (see CollectiveSchedule)
+    uint64_t bytes{0};      //!< payload bytes
+    bool reduce{false};     //!< the receiver adds them into its copy (else: replaces it)
+    uint32_t step{0};       //!< concurrency group
+    uint32_t slice{0};      //!< pipelined piece of the buffer it belongs to
+    uint32_t channel{0};    //!< NCCL-like channel (each channel has its own connections)
+    uint32_t lane{0};       //!< independent connection within a channel (each tree of two)
+    uint32_t via{NO_RELAY}; //!< rank whose network port carries it (PXN), or NO_RELAY
+    TransferKind kind{TransferKind::SEND}; //!< a send, or an in-network operation
+    uint32_t group{0};                     //!< in-network: index in CollectiveSchedule::groups
     std::vector<uint32_t> deps; //!< transfers (indices in the schedule) that must complete first
 
     /// `via` of a transfer that goes straight from src to dst.
@@ -87,16 +104,23 @@ struct CollectiveSchedule
     std::vector<uint64_t> chunkBytes;          //!< bytes of each chunk
     std::string algorithm;                     //!< which algorithm made it
     std::vector<CollectiveTransfer> transfers; //!< every transfer, in a valid order
+    /// In-network groups: the communicator ranks of each (an NVLS multicast object's GPUs, a
+    /// SHARP group's HCAs); in-network transfers name one by index.
+    std::vector<std::vector<uint32_t>> groups;
 
     /**
      * \brief Check the structure: ranks, chunks and dependencies in range, dependencies only on
-     * earlier transfers (so the listed order is a valid execution order), no self transfers.
+     * earlier transfers (so the listed order is a valid execution order), no self sends; an
+     * in-network transfer names a group that holds its rank.
      * Throws FabricConfigError naming the transfer at fault.
      */
     void CheckStructure() const;
 
     /** \return the number of steps (largest step + 1) */
     uint32_t GetNSteps() const;
+
+    /** \return true if any transfer is an in-network operation */
+    bool HasInNetwork() const;
 };
 
 } // namespace ns3

@@ -36,10 +36,32 @@ AccessName(uint8_t a)
     return a == READ ? "sends" : (a == REDUCE ? "reduces into" : "overwrites");
 }
 
+const char*
+KindName(TransferKind k)
+{
+    switch (k)
+    {
+    case TransferKind::LOAD_REDUCE:
+        return "load-reduce";
+    case TransferKind::MULTICAST:
+        return "multicast";
+    case TransferKind::GROUP_REDUCE:
+        return "group all-reduce";
+    default:
+        return "send";
+    }
+}
+
 std::string
 Describe(const CollectiveSchedule& s, uint32_t i)
 {
     const CollectiveTransfer& t = s.transfers[i];
+    if (t.kind != TransferKind::SEND)
+    {
+        return "transfer " + std::to_string(i) + " (" + KindName(t.kind) + " of rank " +
+               std::to_string(t.src) + " in group " + std::to_string(t.group) + ", chunk " +
+               std::to_string(t.chunk) + ", step " + std::to_string(t.step) + ")";
+    }
     return "transfer " + std::to_string(i) + " (rank " + std::to_string(t.src) + " -> rank " +
            std::to_string(t.dst) + ", chunk " + std::to_string(t.chunk) + ", step " +
            std::to_string(t.step) + ", " + (t.reduce ? "reduce" : "copy") + ")";
@@ -103,10 +125,61 @@ class State
         return true;
     }
 
+    /// \return "" or what went wrong applying in-network transfer i
+    std::string ApplyInNetwork(const CollectiveSchedule& s, uint32_t i)
+    {
+        const CollectiveTransfer& t = s.transfers[i];
+        const auto& members = s.groups[t.group];
+        std::vector<uint64_t> sum(m_words, 0);
+        const bool sums = t.kind != TransferKind::MULTICAST;
+        for (uint32_t m : members)
+        {
+            if (!sums && m != t.src)
+            {
+                continue;
+            }
+            const size_t from = Loc(m, t.chunk);
+            if (!m_defined[from])
+            {
+                return Describe(s, i) + " reads rank " + std::to_string(m) + "'s chunk " +
+                       std::to_string(t.chunk) + ", which holds nothing yet";
+            }
+            for (uint32_t w = 0; w < m_words; ++w)
+            {
+                if (sum[w] & m_bits[from * m_words + w])
+                {
+                    return Describe(s, i) + " adds rank " + std::to_string(m) + "'s chunk " +
+                           std::to_string(t.chunk) + " (" + SetString(m, t.chunk) +
+                           ") to contributions it holds already: a contribution added twice";
+                }
+                sum[w] |= m_bits[from * m_words + w];
+            }
+        }
+        for (uint32_t m : members)
+        {
+            if ((t.kind == TransferKind::LOAD_REDUCE && m != t.dst) ||
+                (t.kind == TransferKind::MULTICAST && m == t.src))
+            {
+                continue;
+            }
+            const size_t to = Loc(m, t.chunk);
+            m_defined[to] = 1;
+            for (uint32_t w = 0; w < m_words; ++w)
+            {
+                m_bits[to * m_words + w] = sum[w];
+            }
+        }
+        return "";
+    }
+
     /// \return "" or what went wrong applying transfer i
     std::string Apply(const CollectiveSchedule& s, uint32_t i)
     {
         const CollectiveTransfer& t = s.transfers[i];
+        if (t.kind != TransferKind::SEND)
+        {
+            return ApplyInNetwork(s, i);
+        }
         const size_t from = Loc(t.src, t.chunk);
         const size_t to = Loc(t.dst, t.chunk);
         if (!m_defined[from])
@@ -370,16 +443,40 @@ CollectiveSymbolicCheck::CheckRaces(const CollectiveSchedule& s)
     for (uint32_t i = 0; i < nt; ++i)
     {
         const CollectiveTransfer& t = s.transfers[i];
-        for (int side = 0; side < 2; ++side)
-        {
-            const uint64_t key =
-                static_cast<uint64_t>(side == 0 ? t.src : t.dst) * s.chunks + t.chunk;
+        auto touch = [&](uint32_t rank, uint8_t access) {
+            const uint64_t key = static_cast<uint64_t>(rank) * s.chunks + t.chunk;
             auto& list = accesses[key];
             if (list.empty())
             {
                 keys.push_back(key);
             }
-            list.emplace_back(i, side == 0 ? READ : (t.reduce ? REDUCE : WRITE));
+            if (!list.empty() && list.back().first == i)
+            {
+                list.back().second = std::max(list.back().second, access); // WRITE wins
+                return;
+            }
+            list.emplace_back(i, access);
+        };
+        if (t.kind == TransferKind::SEND)
+        {
+            touch(t.src, READ);
+            touch(t.dst, t.reduce ? REDUCE : WRITE);
+            continue;
+        }
+        for (uint32_t m : s.groups[t.group])
+        {
+            const bool reads = t.kind != TransferKind::MULTICAST || m == t.src;
+            const bool writes = t.kind == TransferKind::GROUP_REDUCE ||
+                                (t.kind == TransferKind::LOAD_REDUCE && m == t.dst) ||
+                                (t.kind == TransferKind::MULTICAST && m != t.src);
+            if (reads)
+            {
+                touch(m, READ);
+            }
+            if (writes)
+            {
+                touch(m, WRITE);
+            }
         }
     }
     auto conflict = [](uint8_t a, uint8_t b) { return a == WRITE || b == WRITE || a != b; };

@@ -62,6 +62,14 @@ constexpr double PER_CH_MAX_TREE_BW[4][3] = {
     {70.0, 42.8, 24.0},
 };
 
+/// perChMaxNVLSTreeBws, GB/s (fact sheet §9.2): [generation][1 node, 2 nodes, more].
+constexpr double PER_CH_MAX_NVLS_TREE_BW[4][3] = {
+    {0, 0, 0},
+    {0, 0, 0},
+    {0, 57.7, 45.5},
+    {0, 96.0, 80.0},
+};
+
 /// NVLS efficiency (fact sheet §8.5, §9.2): none before Hopper.
 constexpr double NVLS_EFFICIENCY[4] = {0.0, 0.0, 0.85, 0.74};
 
@@ -171,10 +179,18 @@ CollectiveTuner::GetTypeId()
                           MakeBooleanAccessor(&CollectiveTuner::m_treeCorrection),
                           MakeBooleanChecker())
             .AddAttribute("EnableNvls",
-                          "Consider NVLS (NVLink SHARP; Hopper and later, Simple only). NCCL "
-                          "uses it across nodes only with CollNet (SHARP) enabled.",
+                          "Consider NVLS and NVLSTree (NVLink SHARP; Hopper and later, Simple "
+                          "only). NCCL uses NVLS across nodes only with CollNet (SHARP) "
+                          "enabled.",
                           BooleanValue(false),
                           MakeBooleanAccessor(&CollectiveTuner::m_enableNvls),
+                          MakeBooleanChecker())
+            .AddAttribute("EnableCollNet",
+                          "Consider CollNetDirect and CollNetChain (SHARP through NCCL's CollNet "
+                          "plugin; NCCL_COLLNET_ENABLE, off by default in NCCL). CollNetDirect "
+                          "also needs NVLink inside the nodes (fact sheet §7.5).",
+                          BooleanValue(false),
+                          MakeBooleanAccessor(&CollectiveTuner::m_enableCollNet),
                           MakeBooleanChecker());
     return tid;
 }
@@ -187,7 +203,8 @@ CollectiveTuner::CollectiveTuner()
       m_netLatency(),
       m_treePattern(false),
       m_treeCorrection(true),
-      m_enableNvls(false)
+      m_enableNvls(false),
+      m_enableCollNet(false)
 {
     NS_LOG_FUNCTION(this);
 }
@@ -353,7 +370,10 @@ CollectiveTuner::Choose(CollectiveOp op,
 
     const Algo algos[] = {{NcclAlgorithm::TREE, "tree"},
                           {NcclAlgorithm::RING, "ring"},
-                          {NcclAlgorithm::NVLS, "nvls"}};
+                          {NcclAlgorithm::COLLNET_DIRECT, "collnet-direct"},
+                          {NcclAlgorithm::COLLNET_CHAIN, "collnet-chain"},
+                          {NcclAlgorithm::NVLS, "nvls"},
+                          {NcclAlgorithm::NVLS_TREE, "nvls-tree"}};
     const CollectiveProtocol protos[] = {CollectiveProtocol::LL,
                                          CollectiveProtocol::LL128,
                                          CollectiveProtocol::SIMPLE};
@@ -365,28 +385,51 @@ CollectiveTuner::Choose(CollectiveOp op,
         {
             continue;
         }
+        const bool nvlsFamily = a == NcclAlgorithm::NVLS || a == NcclAlgorithm::NVLS_TREE;
+        const bool collNet =
+            a == NcclAlgorithm::COLLNET_DIRECT || a == NcclAlgorithm::COLLNET_CHAIN;
+        if (nvlsFamily && (!m_enableNvls || NVLS_EFFICIENCY[gen] == 0 || m_nChannels < 2 ||
+                           m_intraLink != NcclLinkType::NVLINK || ppn < 2))
+        {
+            continue;
+        }
+        // NVLS: all-reduce, or reduce-scatter and all-gather on one node; across nodes with
+        // CollNet only. NVLSTree: all-reduce across nodes.
         if (a == NcclAlgorithm::NVLS &&
-            (!m_enableNvls || !(allReduce || rsOrAg) || NVLS_EFFICIENCY[gen] == 0 ||
-             m_nChannels < 2 || m_intraLink != NcclLinkType::NVLINK))
+            (!(allReduce || (rsOrAg && nNodes == 1)) || (nNodes > 1 && !m_enableCollNet)))
+        {
+            continue;
+        }
+        if (a == NcclAlgorithm::NVLS_TREE && (!allReduce || nNodes < 2))
+        {
+            continue;
+        }
+        if (collNet &&
+            (!m_enableCollNet || !allReduce || nNodes < 2 ||
+             (a == NcclAlgorithm::COLLNET_DIRECT && m_intraLink != NcclLinkType::NVLINK)))
         {
             continue;
         }
         for (CollectiveProtocol p : protos)
         {
-            if (a == NcclAlgorithm::NVLS && p != CollectiveProtocol::SIMPLE)
+            if ((nvlsFamily || collNet) && p != CollectiveProtocol::SIMPLE)
             {
                 continue;
             }
             const bool simple = p == CollectiveProtocol::SIMPLE;
             // Bandwidth.
-            double bw = nNodes <= 2 ? bwIntra : bwInter;
-            if (a == NcclAlgorithm::NVLS)
+            double bw = nNodes <= 2 || collNet ? bwIntra : bwInter;
+            if (nvlsFamily)
             {
                 double intraBw = bwIntra * NVLS_EFFICIENCY[gen] * (nCh - 1) / nCh;
                 intraBw *= allReduce ? 2.0 : (ppn - 1) / ppn;
                 bw = std::min(intraBw, bwInter);
             }
             double busBw = nCh * bw;
+            if (a == NcclAlgorithm::NVLS_TREE)
+            {
+                busBw = std::min(busBw, nCh * PER_CH_MAX_NVLS_TREE_BW[gen][index2]);
+            }
             if (a == NcclAlgorithm::RING && p == CollectiveProtocol::LL)
             {
                 busBw = std::min(llMaxBw, busBw * 0.5);
@@ -412,7 +455,8 @@ CollectiveTuner::Choose(CollectiveOp op,
                     busBw *= 0.85;
                 }
             }
-            double algBw = a == NcclAlgorithm::TREE ? busBw * 0.5 : busBw * nRanks / nsteps;
+            double algBw =
+                a == NcclAlgorithm::TREE || collNet ? busBw * 0.5 : busBw * nRanks / nsteps;
 
             // Latency.
             double lat = NcclBaseLatency(a, p).GetSeconds() * 1e6;
@@ -438,6 +482,18 @@ CollectiveTuner::Choose(CollectiveOp op,
             else if (a == NcclAlgorithm::TREE)
             {
                 lat += 2 * ((ppn - 1) * intraLat + Log2i(nNodes) * interLat);
+            }
+            else if (a == NcclAlgorithm::COLLNET_DIRECT)
+            {
+                lat += 2 * (std::min(1.0, ppn - 1) * intraLat + (ppn - 1) * 0.4) + interLat;
+            }
+            else if (a == NcclAlgorithm::COLLNET_CHAIN)
+            {
+                lat += 2 * (ppn - 1) * intraLat + interLat;
+            }
+            else if (a == NcclAlgorithm::NVLS_TREE)
+            {
+                lat += intraLat + 2 * Log2i(nNodes) * interLat;
             }
             else
             {

@@ -27,7 +27,7 @@ namespace ns3
  */
 struct TunerCandidate
 {
-    std::string algorithm;                                   //!< "ring", "tree" or "nvls"
+    std::string algorithm; //!< "ring", "tree", "collnet-direct", "collnet-chain", "nvls", ...
     NcclAlgorithm family{NcclAlgorithm::RING};               //!< the NCCL family
     CollectiveProtocol protocol{CollectiveProtocol::SIMPLE}; //!< the protocol
     double latencyUs{0}; //!< the model's latency (after the ring plateau factor), us
@@ -47,7 +47,7 @@ struct TunerChoice
     CollectiveProtocol protocol{CollectiveProtocol::SIMPLE}; //!< the chosen protocol
     Time time;                                               //!< its predicted time
     std::vector<TunerCandidate>
-        candidates; //!< all, in NCCL's order (Tree, Ring, NVLS x LL, LL128, Simple)
+        candidates; //!< all, in NCCL's order (Tree, Ring, CollNet, NVLS x LL, LL128, Simple)
 };
 
 /**
@@ -66,10 +66,12 @@ struct TunerChoice
  *   nCh x perChMaxRingLL128Bw); Tree (all-reduce): min(0.92 busBw, nCh x perChMaxTreeBw), then
  *   Tree LL: min(busBw / 3.8, llMaxBw); Tree LL128: min(busBw x (7/9 on one node, 120/128 on
  *   several), nCh x perChMaxTreeLL128Bw); Tree with NCCL's TREE pattern (TreePattern): x 0.85;
- * - NVLS (Simple only, at least 2 channels): per channel intraBw = bwIntra x nvlsEff x
- *   (nCh-1)/nCh, x2 for all-reduce, x(ppn-1)/ppn otherwise; bw = min(intraBw, bwInter);
- * - algBw = busBw x nRanks / nsteps for Ring and NVLS (nsteps = 2(n-1) all-reduce, n-1
- *   reduce-scatter and all-gather, n broadcast and reduce), busBw x 0.5 for Tree;
+ * - NVLS and NVLSTree (Simple only, at least 2 channels): per channel intraBw = bwIntra x
+ *   nvlsEff x (nCh-1)/nCh, x2 for all-reduce, x(ppn-1)/ppn otherwise; bw = min(intraBw,
+ *   bwInter); NVLSTree: busBw capped at nCh x perChMaxNVLSTreeBw; CollNet: bw = bwIntra;
+ * - algBw = busBw x nRanks / nsteps for Ring, NVLS and NVLSTree (nsteps = 2(n-1) all-reduce,
+ *   n-1 reduce-scatter and all-gather, n broadcast and reduce), busBw x 0.5 for Tree and
+ *   CollNet;
  * - latency: intraLat = hwLat[IntraLinkType], interLat = hwLat[NET] + NetLatency (+
  *   NetLatency again for Simple); Ring: base + (nsteps - nInterSteps) x max(intraLat,
  *   netOverhead) + nInterSteps x interLat, nInterSteps = 2(nNodes-1) all-reduce, nNodes-1
@@ -77,7 +79,9 @@ struct TunerChoice
  *   several nodes; Ring broadcast and reduce: base + nsteps x hwLat[intra on one node, NET on
  *   several] (Simple: the Tree row), NCCL's branch for rings whose channels differ; Tree:
  *   base + 2 ((ppn-1) intraLat + floor(log2 nNodes) interLat); NVLS: intraLat (+ interLat on
- *   several nodes);
+ *   several nodes); NVLSTree: base + intraLat + 2 log2(nNodes) interLat; CollNetDirect: base +
+ *   2 (min(1, ppn-1) intraLat + (ppn-1) 0.4) + interLat; CollNetChain: base + 2 (ppn-1)
+ *   intraLat + interLat;
  * - time = lat x latCount + S / (1000 algBw) us with latCount 1 (one operation); the ring
  *   Simple all-reduce latency on several nodes is multiplied by 1.4 (SM80+) or 1.9 when
  *   S / (nCh x nRanks) >= 64; Tree all-reduce bandwidth is multiplied by NCCL's correction
@@ -86,11 +90,14 @@ struct TunerChoice
  * LL128, Simple).
  *
  * Candidates: ring (every operation but all-to-all and send/recv, which NCCL runs as
- * point-to-point), tree (all-reduce only), nvls (all-reduce, reduce-scatter, all-gather; Hopper
- * and Blackwell; only with EnableNvls).
+ * point-to-point), tree (all-reduce only), collnet-direct and collnet-chain (all-reduce on two
+ * or more nodes, only with EnableCollNet; Direct needs NVLink), nvls (all-reduce, and on one
+ * node reduce-scatter and all-gather; across nodes only with EnableCollNet) and nvls-tree
+ * (all-reduce on two or more nodes); the NVLS pair only with EnableNvls, on Hopper and later,
+ * NVLink inside nodes and two or more ranks per node.
  *
  * Simplified (documented): NCCL's topology search is not run (the caller gives the
- * bandwidths); CollNet, NVLSTree and PAT are not candidates; LL128 is taken as enabled (as NCCL
+ * bandwidths); PAT is not a candidate; LL128 is taken as enabled (as NCCL
  * does by default on Hopper over NVLink); the nChannels the search would pick per algorithm is
  * one NChannels for all; NCCL's extras that the fact sheet does not list are left out (interLat
  * from the Tree row when ppn = 1, per-call channel counts, several operations per launch). The
@@ -190,7 +197,8 @@ class CollectiveTuner : public Object
     Time m_netLatency;          //!< NCCL's graph latencyInter
     bool m_treePattern;         //!< NCCL_TOPO_PATTERN_TREE (x0.85 on Tree)
     bool m_treeCorrection;      //!< apply treeCorrectionFactor
-    bool m_enableNvls;          //!< consider NVLS
+    bool m_enableNvls;          //!< consider NVLS and NVLSTree
+    bool m_enableCollNet;       //!< consider CollNetDirect and CollNetChain
 };
 
 } // namespace ns3

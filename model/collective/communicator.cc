@@ -8,18 +8,24 @@
 
 #include "collective-closed-form.h"
 #include "collective-tuner.h"
+#include "collnet-algorithm.h"
 #include "direct-algorithm.h"
 #include "halving-doubling-algorithm.h"
 #include "hierarchical-algorithm.h"
+#include "nvls-algorithm.h"
 #include "ring-algorithm.h"
 #include "tree-algorithm.h"
 
 #include "ns3/boolean.h"
 #include "ns3/enum.h"
+#include "ns3/fabric-channel.h"
 #include "ns3/fabric-config-error.h"
 #include "ns3/fabric-port-group.h"
 #include "ns3/log.h"
+#include "ns3/node.h"
 #include "ns3/nvlink-net-device.h"
+#include "ns3/rdma-engine.h"
+#include "ns3/rdma-helper.h"
 #include "ns3/simulator.h"
 #include "ns3/string.h"
 #include "ns3/trace-source-accessor.h"
@@ -171,6 +177,37 @@ Communicator::GetTypeId()
                           BooleanValue(true),
                           MakeBooleanAccessor(&Communicator::m_measureLinks),
                           MakeBooleanChecker())
+            .AddAttribute("Nvls",
+                          "Use NVLS (NVLink SHARP) where the NVSwitches have it: NCCL's "
+                          "NCCL_NVLS_ENABLE, on by default on H100 and later (fact sheet §8.5).",
+                          BooleanValue(true),
+                          MakeBooleanAccessor(&Communicator::m_nvls),
+                          MakeBooleanChecker())
+            .AddAttribute("CollNet",
+                          "Use SHARP through CollNet (CollNetDirect, CollNetChain, and NVLS "
+                          "across servers): NCCL's NCCL_COLLNET_ENABLE, off by default (it "
+                          "needs NCCL's SHARP plugin; fact sheet §7.5).",
+                          BooleanValue(false),
+                          MakeBooleanAccessor(&Communicator::m_collNet),
+                          MakeBooleanChecker())
+            .AddAttribute("NvlsChannels",
+                          "Channels of NVLS and NVLSTree when Channels is 0: NCCL's default, 16 "
+                          "on Hopper (fact sheet §8.5).",
+                          UintegerValue(16),
+                          MakeUintegerAccessor(&Communicator::m_nvlsChannels),
+                          MakeUintegerChecker<uint32_t>(1))
+            .AddAttribute("NvlsChunkSize",
+                          "Bytes per pipelined piece of NVLS and NVLSTree: NCCL_NVLS_CHUNKSIZE, "
+                          "128 KiB (fact sheet §8.5).",
+                          UintegerValue(128 * 1024),
+                          MakeUintegerAccessor(&Communicator::m_nvlsChunkSize),
+                          MakeUintegerChecker<uint64_t>())
+            .AddTraceSource("InNetworkFallback",
+                            "An operation could not run the in-network algorithm asked for or "
+                            "picked (its resources were refused or never granted): what was "
+                            "wanted, why not, and the host algorithm that ran instead.",
+                            MakeTraceSourceAccessor(&Communicator::m_fallbackTrace),
+                            "ns3::Communicator::FallbackTracedCallback")
             .AddTraceSource("CollectiveComplete",
                             "A collective completed, with its report.",
                             MakeTraceSourceAccessor(&Communicator::m_completeTrace),
@@ -179,7 +216,11 @@ Communicator::GetTypeId()
 }
 
 Communicator::Communicator()
-    : m_measureLinks(true)
+    : m_measureLinks(true),
+      m_nvls(true),
+      m_collNet(false),
+      m_nvlsChannels(16),
+      m_nvlsChunkSize(128 * 1024)
 {
 }
 
@@ -188,6 +229,7 @@ Communicator::~Communicator() = default;
 void
 Communicator::DoDispose()
 {
+    ReleaseInNetwork();
     m_linkUsage.reset();
     m_topology = nullptr;
     m_executor = nullptr;
@@ -277,6 +319,285 @@ Communicator::Setup(Ptr<FabricTopology> topology, const std::vector<uint32_t>& r
     m_analytical->SetAttribute("ProtocolLatency", BooleanValue(m_protocolLatency));
     m_analytical->SetAttribute("BaseLatency", BooleanValue(m_protocolLatency));
     m_analytical->SetAttribute("SlotsPerConnection", UintegerValue(m_slotsPerConnection));
+    AcquireInNetwork();
+}
+
+namespace
+{
+
+/// \return the GPU node's in-network endpoint, installed (with its RDMA hook) on first use
+Ptr<InNetworkEndpoint>
+EndpointOf(Ptr<Node> node)
+{
+    if (Ptr<InNetworkEndpoint> ep = node->GetObject<InNetworkEndpoint>())
+    {
+        return ep;
+    }
+    Ptr<InNetworkEndpoint> ep = CreateObject<InNetworkEndpoint>();
+    node->AggregateObject(ep);
+    RdmaHelper().Install(node)->SetForeignPacketCallback(
+        MakeCallback(&InNetworkEndpoint::Receive, ep));
+    return ep;
+}
+
+/// \return the fabric's shared manager of type T
+template <typename T>
+Ptr<T>
+SharedManager(Ptr<FabricTopology> topology)
+{
+    Ptr<T> manager = topology->GetObject<T>();
+    if (!manager)
+    {
+        manager = CreateObject<T>();
+        topology->AggregateObject(manager);
+    }
+    return manager;
+}
+
+} // namespace
+
+void
+Communicator::AcquireInNetwork()
+{
+    ReleaseInNetwork();
+    const RankLayout layout = GetLayout();
+    const auto servers = layout.GetServerRanks();
+    bool uniform = true;
+    for (const auto& ranks : servers)
+    {
+        uniform = uniform && ranks.size() == servers.front().size();
+    }
+    // NVLS: one multicast object per server.
+    m_nvlsStatus = "not asked for (Nvls false)";
+    m_nvlsHardware = false;
+    const bool wantNvls = m_nvls || m_algorithm.find("nvls") != std::string::npos;
+    if (wantNvls && servers.front().size() < 2)
+    {
+        m_nvlsStatus = "needs two or more GPUs per server";
+    }
+    else if (wantNvls)
+    {
+        m_nvlsHardware = true;
+        m_nvlsStatus = "";
+        for (const auto& ranks : servers)
+        {
+            std::vector<Ptr<FabricNetDevice>> ports;
+            for (uint32_t r : ranks)
+            {
+                ports.push_back(m_topology->GetScaleUpPort(m_ranks[r]));
+            }
+            NvlsGroupInfo info = SharedManager<NvlsGroupManager>(m_topology)->CreateGroup(ports);
+            if (!info.IsGranted())
+            {
+                m_nvlsHardware = info.hardware;
+                m_nvlsStatus = info.refused;
+                break;
+            }
+            InNetworkGroup g;
+            g.members = ranks;
+            g.nvls = info;
+            g.binding.kind = InNetworkBinding::NVLS;
+            g.binding.group = info.group;
+            for (size_t m = 0; m < ranks.size(); ++m)
+            {
+                Ptr<InNetworkEndpoint> ep = EndpointOf(m_topology->GetGpuNode(m_ranks[ranks[m]]));
+                ep->JoinNvlsGroup(info.group,
+                                  static_cast<uint32_t>(m),
+                                  static_cast<uint32_t>(ranks.size()));
+                for (const auto& link : info.links[m])
+                {
+                    Ptr<FabricNetDevice> peer =
+                        DynamicCast<FabricChannel>(link->GetChannel())->GetPeer(link);
+                    ep->AddNvlsLink(
+                        link,
+                        NvlsGroupManager::GetEngine(DynamicCast<NvSwitch>(peer->GetSwitch())));
+                }
+                g.binding.members.push_back(ep);
+            }
+            m_inNetwork.push_back(g);
+        }
+        if (!m_nvlsStatus.empty())
+        {
+            // All servers or none: give back what was granted.
+            ReleaseInNetwork();
+        }
+    }
+    // SHARP: one group per position of a server's ranks, across the servers.
+    m_sharpStatus = "not asked for (CollNet false)";
+    m_sharpHardware = false;
+    const bool wantSharp = m_collNet || m_algorithm.find("collnet") != std::string::npos ||
+                           (m_algorithm == "nvls" && servers.size() > 1);
+    if (wantSharp && servers.size() < 2)
+    {
+        m_sharpStatus = "needs two or more servers";
+    }
+    else if (wantSharp && !uniform)
+    {
+        m_sharpStatus = "servers hold different numbers of the communicator's ranks";
+    }
+    else if (wantSharp)
+    {
+        m_sharpHardware = true;
+        m_sharpStatus = "";
+        std::vector<InNetworkGroup> granted;
+        for (size_t i = 0; i < servers.front().size() && m_sharpStatus.empty(); ++i)
+        {
+            std::vector<uint32_t> members;
+            std::vector<Ptr<FabricNetDevice>> hcas;
+            for (const auto& ranks : servers)
+            {
+                members.push_back(ranks[i]);
+                hcas.push_back(m_topology->GetHcaPort(m_ranks[ranks[i]]));
+                if (!hcas.back())
+                {
+                    m_sharpHardware = false;
+                    m_sharpStatus = "sharp unsupported: topology rank " +
+                                    std::to_string(m_ranks[ranks[i]]) + " has no HCA";
+                }
+            }
+            if (!m_sharpStatus.empty())
+            {
+                break;
+            }
+            SharpGroupInfo info;
+            try
+            {
+                info = SharedManager<SharpAggregationManager>(m_topology)->CreateGroup(hcas);
+            }
+            catch (const FabricConfigError& e)
+            {
+                m_sharpHardware = false;
+                m_sharpStatus = std::string("sharp unsupported: ") + e.what();
+                break;
+            }
+            if (!info.IsGranted())
+            {
+                m_sharpStatus = info.refused;
+                break;
+            }
+            InNetworkGroup g;
+            g.members = members;
+            g.sharp = info;
+            g.binding.kind = InNetworkBinding::SHARP;
+            g.binding.group = info.group;
+            g.binding.operationBytes = info.bufferPerOst;
+            for (size_t m = 0; m < members.size(); ++m)
+            {
+                Ptr<InNetworkEndpoint> ep = EndpointOf(m_topology->GetGpuNode(m_ranks[members[m]]));
+                ep->SetSharpPort(hcas[m]);
+                ep->JoinSharpGroup(info.group,
+                                   info.leaves[m],
+                                   static_cast<uint32_t>(m),
+                                   info.members,
+                                   info.osts);
+                g.binding.members.push_back(ep);
+            }
+            granted.push_back(g);
+        }
+        if (m_sharpStatus.empty())
+        {
+            m_inNetwork.insert(m_inNetwork.end(), granted.begin(), granted.end());
+        }
+        else
+        {
+            for (const auto& g : granted)
+            {
+                for (const auto& ep : g.binding.members)
+                {
+                    ep->LeaveSharpGroup(g.sharp.group);
+                }
+                SharedManager<SharpAggregationManager>(m_topology)->ReleaseGroup(g.sharp);
+            }
+        }
+    }
+}
+
+void
+Communicator::ReleaseInNetwork()
+{
+    if (!m_topology)
+    {
+        m_inNetwork.clear();
+        return;
+    }
+    for (const auto& g : m_inNetwork)
+    {
+        for (const auto& ep : g.binding.members)
+        {
+            if (g.binding.kind == InNetworkBinding::NVLS)
+            {
+                ep->LeaveNvlsGroup(g.nvls.group);
+            }
+            else
+            {
+                ep->LeaveSharpGroup(g.sharp.group);
+            }
+        }
+        if (g.binding.kind == InNetworkBinding::NVLS)
+        {
+            SharedManager<NvlsGroupManager>(m_topology)->ReleaseGroup(g.nvls);
+        }
+        else
+        {
+            SharedManager<SharpAggregationManager>(m_topology)->ReleaseGroup(g.sharp);
+        }
+    }
+    m_inNetwork.clear();
+}
+
+std::string
+Communicator::GetNvlsStatus() const
+{
+    return m_nvlsStatus;
+}
+
+std::string
+Communicator::GetSharpStatus() const
+{
+    return m_sharpStatus;
+}
+
+std::vector<InNetworkBinding>
+Communicator::BindGroups(const CollectiveSchedule& schedule, std::string& why) const
+{
+    why.clear();
+    std::vector<InNetworkBinding> bindings;
+    for (const auto& members : schedule.groups)
+    {
+        const auto it = std::find_if(m_inNetwork.begin(),
+                                     m_inNetwork.end(),
+                                     [&](const InNetworkGroup& g) { return g.members == members; });
+        if (it == m_inNetwork.end())
+        {
+            bindings.emplace_back();
+            if (why.empty())
+            {
+                // Which hardware the group needed: NVLS groups are one server's ranks.
+                const RankLayout layout = GetLayout();
+                const bool oneServer = std::all_of(members.begin(), members.end(), [&](uint32_t r) {
+                    return layout.server[r] == layout.server[members.front()];
+                });
+                why = oneServer ? (m_nvlsStatus.empty() ? "no multicast object for these ranks"
+                                                        : m_nvlsStatus)
+                                : (m_sharpStatus.empty() ? "no SHARP group for these ranks"
+                                                         : m_sharpStatus);
+            }
+            continue;
+        }
+        bindings.push_back(it->binding);
+    }
+    return bindings;
+}
+
+Time
+Communicator::GetBaseLatency(const CollectiveSchedule& schedule, CollectiveProtocol protocol) const
+{
+    if (!m_protocolLatency)
+    {
+        return Time();
+    }
+    const NcclAlgorithm family = NcclAlgorithmForName(schedule.algorithm);
+    return NcclBaseLatency(family, protocol) + NcclInNetworkLatency(schedule, family, protocol);
 }
 
 Ptr<Communicator>
@@ -302,6 +623,10 @@ Communicator::Split(const std::vector<uint32_t>& members) const
     sub->m_reductionRate = m_reductionRate;
     sub->m_protocolLatency = m_protocolLatency;
     sub->m_measureLinks = m_measureLinks;
+    sub->m_nvls = m_nvls;
+    sub->m_collNet = m_collNet;
+    sub->m_nvlsChannels = m_nvlsChannels;
+    sub->m_nvlsChunkSize = m_nvlsChunkSize;
     sub->Setup(m_topology, ranks);
     return sub;
 }
@@ -375,15 +700,47 @@ Communicator::MakeAlgorithm(const std::string& name) const
     {
         algorithm = CreateObject<HierarchicalAlgorithm>();
     }
+    else if (name == "nvls")
+    {
+        algorithm = CreateObject<NvlsAlgorithm>();
+    }
+    else if (name == "nvls-tree")
+    {
+        algorithm = CreateObject<NvlsTreeAlgorithm>();
+    }
+    else if (name == "collnet-direct")
+    {
+        algorithm = CreateObject<CollNetDirectAlgorithm>();
+    }
+    else if (name == "collnet-chain")
+    {
+        algorithm = CreateObject<CollNetChainAlgorithm>();
+    }
     else
     {
         throw FabricConfigError("Communicator::Algorithm",
                                 "unknown algorithm \"" + name +
                                     "\" (auto, ring, tree, halving-doubling, direct, "
-                                    "hierarchical)");
+                                    "hierarchical, nvls, nvls-tree, collnet-direct, "
+                                    "collnet-chain)");
     }
-    algorithm->SetAttribute("Channels", UintegerValue(GetChannels()));
-    algorithm->SetAttribute("ChunkSize", UintegerValue(m_chunkSize));
+    const bool nvls = name == "nvls" || name == "nvls-tree";
+    algorithm->SetAttribute(
+        "Channels",
+        UintegerValue(nvls && m_channels == 0 ? m_nvlsChannels : GetChannels()));
+    uint64_t chunk = m_chunkSize;
+    if (nvls)
+    {
+        // NCCL's NVLS chunk spans the slots of every rank of a server (each rank reduces and
+        // stores its 1/ppn of it): a slot's piece is the chunk / ranks per server.
+        uint32_t ppn = 1;
+        for (const auto& ranks : GetLayout().GetServerRanks())
+        {
+            ppn = std::max(ppn, static_cast<uint32_t>(ranks.size()));
+        }
+        chunk = std::max<uint64_t>(4096, m_nvlsChunkSize / ppn);
+    }
+    algorithm->SetAttribute("ChunkSize", UintegerValue(chunk));
     return algorithm;
 }
 
@@ -421,17 +778,25 @@ Communicator::Plan(CollectiveOp op,
                    uint64_t bytes,
                    uint32_t root,
                    uint32_t peer,
-                   CollectiveProtocol& protocol) const
+                   CollectiveProtocol& protocol,
+                   std::string* fallback) const
 {
     if (!m_topology)
     {
         throw FabricConfigError("Communicator", "Setup() was not called");
     }
+    if (fallback)
+    {
+        fallback->clear();
+    }
     std::string algorithm = m_algorithm;
     const bool pointToPoint = op == CollectiveOp::ALL_TO_ALL || op == CollectiveOp::SEND_RECV;
+    const auto inNetwork = [](const std::string& name) {
+        return name.find("nvls") != std::string::npos || name.find("collnet") != std::string::npos;
+    };
     TunerChoice choice;
     bool tuned = false;
-    if (!pointToPoint && (algorithm == "auto" || m_protocol == "auto"))
+    if (!pointToPoint && (algorithm == "auto" || m_protocol == "auto" || inNetwork(algorithm)))
     {
         // NCCL's model, fed with this fabric's bandwidths.
         std::map<uint32_t, uint32_t> perServer;
@@ -448,6 +813,9 @@ Communicator::Plan(CollectiveOp op,
         Ptr<CollectiveTuner> tuner = CreateObject<CollectiveTuner>();
         tuner->SetAttribute("NChannels", UintegerValue(GetChannels()));
         tuner->SetAttribute("GpuGeneration", EnumValue(m_generation));
+        // In-network candidates where the hardware has them (resources are checked below).
+        tuner->SetAttribute("EnableNvls", BooleanValue(m_nvls && m_nvlsHardware));
+        tuner->SetAttribute("EnableCollNet", BooleanValue(m_collNet && m_sharpHardware));
         // Across servers the channels spread over every rail: a server's HCAs together.
         const RankLayout layout = GetLayout();
         const std::set<uint32_t> rails(layout.rail.begin(), layout.rail.end());
@@ -462,7 +830,46 @@ Communicator::Plan(CollectiveOp op,
     }
     if (algorithm == "auto")
     {
-        algorithm = pointToPoint ? "direct" : (choice.algorithm == "tree" ? "tree" : "ring");
+        algorithm = pointToPoint ? "direct" : choice.algorithm;
+    }
+    // The best host algorithm of the tuner's candidates, for a fallback.
+    const auto bestHost = [&]() {
+        std::string best = "ring";
+        Time t = Time::Max();
+        for (const auto& c : choice.candidates)
+        {
+            if (!inNetwork(c.algorithm) && c.time < t)
+            {
+                t = c.time;
+                best = c.algorithm;
+            }
+        }
+        return best;
+    };
+    CollectiveSchedule schedule;
+    bool built = false;
+    if (inNetwork(algorithm))
+    {
+        Ptr<CollectiveAlgorithm> a = MakeAlgorithm(algorithm);
+        std::string why = a->GetUnsupportedReason(op, GetLayout());
+        if (why.empty())
+        {
+            schedule = a->Build(op, bytes, GetLayout(), root, peer);
+            BindGroups(schedule, why);
+            built = why.empty();
+        }
+        if (!built)
+        {
+            const std::string host = bestHost();
+            const std::string text = algorithm + " unavailable: " + why + " -> " + host;
+            NS_LOG_INFO(text);
+            m_fallbackTrace(text);
+            if (fallback)
+            {
+                *fallback = text;
+            }
+            algorithm = host;
+        }
     }
     if (m_protocol != "auto")
     {
@@ -486,6 +893,10 @@ Communicator::Plan(CollectiveOp op,
     {
         protocol = CollectiveProtocol::SIMPLE;
     }
+    if (built)
+    {
+        return schedule;
+    }
     return MakeAlgorithm(algorithm)->Build(op, bytes, GetLayout(), root, peer);
 }
 
@@ -493,12 +904,13 @@ CollectiveReport
 Communicator::Estimate(CollectiveOp op, uint64_t bytes, uint32_t root, uint32_t peer) const
 {
     CollectiveReport report;
-    const CollectiveSchedule schedule = Plan(op, bytes, root, peer, report.protocol);
+    const CollectiveSchedule schedule =
+        Plan(op, bytes, root, peer, report.protocol, &report.fallback);
     report.op = op;
     report.bytes = bytes;
     report.nranks = GetSize();
     report.algorithm = schedule.algorithm;
-    report.channels = GetChannels();
+    report.channels = MakeAlgorithm(schedule.algorithm)->GetChannels();
     report.analytical = m_analytical->Run(schedule, m_topology, m_ranks, report.protocol);
     report.analyticalTime = report.analytical.completion;
     return report;
@@ -517,22 +929,21 @@ Communicator::Start(CollectiveOp op,
                                 "an operation is running; start the next one from its callback");
     }
     CollectiveReport report;
-    const CollectiveSchedule schedule = Plan(op, bytes, root, peer, report.protocol);
+    const CollectiveSchedule schedule =
+        Plan(op, bytes, root, peer, report.protocol, &report.fallback);
     report.op = op;
     report.bytes = bytes;
     report.nranks = GetSize();
     report.algorithm = schedule.algorithm;
-    report.channels = GetChannels();
+    report.channels = MakeAlgorithm(schedule.algorithm)->GetChannels();
     report.analytical = m_analytical->Run(schedule, m_topology, m_ranks, report.protocol);
     report.analyticalTime = report.analytical.completion;
     // The same latencies the analytical backend charges.
     const NcclAlgorithm family = NcclAlgorithmForName(schedule.algorithm);
-    Time base;
     Time intra;
     Time inter;
     if (m_protocolLatency)
     {
-        base = NcclBaseLatency(family, report.protocol);
         if (NcclHasHwLatency(NcclLinkType::NVLINK, family, report.protocol))
         {
             intra = NcclHwLatency(NcclLinkType::NVLINK, family, report.protocol);
@@ -542,12 +953,15 @@ Communicator::Start(CollectiveOp op,
             inter = NcclHwLatency(NcclLinkType::NET, family, report.protocol);
         }
     }
+    std::string unbound;
+    const std::vector<InNetworkBinding> bindings = BindGroups(schedule, unbound);
     m_executor->Run(schedule,
                     CollectiveProtocolEfficiency(report.protocol),
-                    base,
+                    GetBaseLatency(schedule, report.protocol),
                     intra,
                     inter,
-                    MakeCallback(&Communicator::Finish, this));
+                    MakeCallback(&Communicator::Finish, this),
+                    bindings);
     m_pending = report;
     m_pendingDone = done;
     if (m_measureLinks)

@@ -17,7 +17,9 @@
 #include "ns3/callback.h"
 #include "ns3/fabric-link-usage.h"
 #include "ns3/fabric-topology.h"
+#include "ns3/nvls-group-manager.h"
 #include "ns3/object.h"
+#include "ns3/sharp-aggregation-manager.h"
 #include "ns3/traced-callback.h"
 
 #include <memory>
@@ -43,6 +45,9 @@ struct CollectiveReport
     AnalyticalResult analytical; //!< the analytical backend's details (per-link load...)
     uint32_t channels{0};        //!< channels the schedule used
     LinkUsageReport links;       //!< packet level: how busy each link class was, what bound it
+    /// "" or why the in-network algorithm asked for (or the tuner's pick) did not run, and what
+    /// ran instead: "nvls unavailable: ...: multicast groups exhausted (16/16) -> ring"
+    std::string fallback;
 
     /** \return algbw of the packet-level run, bytes/s (nccl-tests: S / t) */
     double PacketAlgBandwidth() const;
@@ -64,6 +69,16 @@ struct CollectiveReport
  * alpha-beta model of the same schedule on the same topology (AnalyticalBackend). The report
  * puts both side by side, so a difference between them is the network's doing.
  * Split() makes sub-communicators (tensor, data, pipeline groups), as ncclCommSplit does.
+ *
+ * In-network algorithms. At Setup, as NCCL does at init, the communicator asks for its
+ * in-network resources: with Nvls, one NVLS multicast object per server of two or more of its
+ * ranks (NvlsGroupManager, shared by every communicator of the fabric); on two or more servers
+ * with CollNet (or an Algorithm that needs SHARP), one SHARP group per position of a server's
+ * ranks (the ranks at position i of every server, over their HCAs: SharpAggregationManager,
+ * shared likewise). The tuner then weighs NVLS, NVLSTree, CollNetDirect and CollNetChain where
+ * the hardware has them. When the pick (or the Algorithm asked for) cannot get its resources
+ * (too many communicators, groups, OSTs or buffer), the operation runs the best host algorithm
+ * instead, the InNetworkFallback trace fires and the report's `fallback` says why.
  */
 class Communicator : public Object
 {
@@ -95,6 +110,15 @@ class Communicator : public Object
 
     /** \return the number of ranks */
     uint32_t GetSize() const;
+
+    /**
+     * \return "" if every server of the communicator holds an NVLS multicast object, else why
+     * not ("nvls unsupported: ..." where the hardware has no NVLS)
+     */
+    std::string GetNvlsStatus() const;
+
+    /** \return "" if the communicator holds its SHARP groups, else why not */
+    std::string GetSharpStatus() const;
     /** \return the topology rank of each communicator rank */
     const std::vector<uint32_t>& GetRanks() const;
     /** \return the server of each communicator rank */
@@ -114,13 +138,15 @@ class Communicator : public Object
      * \param root broadcast, reduce, send/recv: the root
      * \param peer send/recv: the receiver
      * \param protocol set to the chosen protocol
+     * \param fallback if given, set to "" or why an in-network algorithm gave way to a host one
      * \return the schedule
      */
     CollectiveSchedule Plan(CollectiveOp op,
                             uint64_t bytes,
                             uint32_t root,
                             uint32_t peer,
-                            CollectiveProtocol& protocol) const;
+                            CollectiveProtocol& protocol,
+                            std::string* fallback = nullptr) const;
 
     /**
      * \brief Cost an operation with the analytical backend only (no simulation).
@@ -171,6 +197,12 @@ class Communicator : public Object
      */
     typedef void (*ReportTracedCallback)(const CollectiveReport& report);
 
+    /**
+     * TracedCallback signature for in-network fallbacks.
+     * \param reason what was wanted, why it was unavailable, and what ran instead
+     */
+    typedef void (*FallbackTracedCallback)(const std::string& reason);
+
   protected:
     void DoDispose() override;
 
@@ -183,6 +215,32 @@ class Communicator : public Object
 
     /** \param run the packet-level run of the pending operation */
     void Finish(const CollectiveRunResult& run);
+
+    /** \brief Ask for NVLS multicast objects and SHARP groups (see the class). */
+    void AcquireInNetwork();
+
+    /** \brief Give the in-network resources back. */
+    void ReleaseInNetwork();
+
+    /**
+     * \param schedule a schedule
+     * \param why set to "" or the first of its groups that has no hardware, and why
+     * \return the hardware of each of its in-network groups
+     */
+    std::vector<InNetworkBinding> BindGroups(const CollectiveSchedule& schedule,
+                                             std::string& why) const;
+
+    /** \return the in-network latency and base latency both backends add, per NCCL */
+    Time GetBaseLatency(const CollectiveSchedule& schedule, CollectiveProtocol protocol) const;
+
+    /// An in-network group the communicator holds.
+    struct InNetworkGroup
+    {
+        std::vector<uint32_t> members; //!< communicator ranks
+        InNetworkBinding binding;      //!< its hardware and endpoints
+        NvlsGroupInfo nvls;            //!< NVLS: the multicast object
+        SharpGroupInfo sharp;          //!< SHARP: the group
+    };
 
     Ptr<FabricTopology> m_topology; //!< the fabric
     std::vector<uint32_t> m_ranks;  //!< communicator rank -> topology rank
@@ -203,6 +261,16 @@ class Communicator : public Object
     DoneCallback m_pendingDone;                   //!< its caller's callback
 
     TracedCallback<const CollectiveReport&> m_completeTrace; //!< CollectiveComplete
+    TracedCallback<const std::string&> m_fallbackTrace;      //!< InNetworkFallback
+    bool m_nvls;                                             //!< Nvls attribute
+    bool m_collNet;                                          //!< CollNet attribute
+    uint32_t m_nvlsChannels;                                 //!< NvlsChannels attribute
+    uint64_t m_nvlsChunkSize;                                //!< NvlsChunkSize attribute
+    std::vector<InNetworkGroup> m_inNetwork;                 //!< held groups
+    std::string m_nvlsStatus{"not asked for"};               //!< "" or why no NVLS
+    std::string m_sharpStatus{"not asked for"};              //!< "" or why no SHARP
+    bool m_nvlsHardware{false};                              //!< the switches can do NVLS
+    bool m_sharpHardware{false};                             //!< the switches can do SHARP
 };
 
 } // namespace ns3

@@ -16,6 +16,7 @@
 #include "ns3/simulator.h"
 #include "ns3/trace-source-accessor.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace ns3
@@ -153,7 +154,8 @@ PacketExecutor::Run(const CollectiveSchedule& schedule,
                     Time baseLatency,
                     Time intraStepLatency,
                     Time interStepLatency,
-                    DoneCallback done)
+                    DoneCallback done,
+                    const std::vector<InNetworkBinding>& bindings)
 {
     if (m_running)
     {
@@ -177,6 +179,19 @@ PacketExecutor::Run(const CollectiveSchedule& schedule,
                                 std::to_string(schedule.transfers.size()) +
                                     " transfers: more than the immediate data can number");
     }
+    for (size_t g = 0; g < schedule.groups.size(); ++g)
+    {
+        if (g >= bindings.size() || bindings[g].kind == InNetworkBinding::NONE ||
+            bindings[g].members.size() != schedule.groups[g].size())
+        {
+            throw FabricConfigError("PacketExecutor",
+                                    "in-network group " + std::to_string(g) + " of the " +
+                                        schedule.algorithm +
+                                        " schedule has no NVLS multicast object or SHARP group");
+        }
+    }
+    m_bindings = bindings;
+    m_inNetworkOps.clear();
     m_schedule = schedule;
     m_efficiency = efficiency;
     m_intraLatency = intraStepLatency;
@@ -186,6 +201,7 @@ PacketExecutor::Run(const CollectiveSchedule& schedule,
     m_waiting.assign(n, 0);
     m_partsLeft.assign(n, 1);
     m_relayed.assign(n, 0);
+    m_storeBytesLeft.assign(n, 0);
     for (uint32_t i = 0; i < n; ++i)
     {
         const CollectiveTransfer& t = schedule.transfers[i];
@@ -222,6 +238,10 @@ PacketExecutor::Run(const CollectiveSchedule& schedule,
     // Connections first, so that setting them up does not count inside the collective.
     for (const auto& t : schedule.transfers)
     {
+        if (t.kind != TransferKind::SEND)
+        {
+            continue;
+        }
         if (t.via == CollectiveTransfer::NO_RELAY)
         {
             GetQueuePair(t.src, t.dst, t.channel, t.lane);
@@ -248,6 +268,11 @@ PacketExecutor::Ready(uint32_t index)
     // NCCL's NVLINK latency row for a transfer over NVLink ports, its NET row otherwise (as the
     // analytical backend charges them).
     const CollectiveTransfer& t = m_schedule.transfers[index];
+    if (t.kind != TransferKind::SEND)
+    {
+        Simulator::ScheduleNow(&PacketExecutor::Post, this, index);
+        return;
+    }
     const bool nvlink = DynamicCast<NvlinkNetDevice>(
                             m_topology->GetSourcePort(m_ranks[t.src], m_ranks[t.dst])) != nullptr;
     Simulator::Schedule(nvlink ? m_intraLatency : m_interLatency,
@@ -277,6 +302,11 @@ PacketExecutor::Send(uint32_t index)
         Simulator::ScheduleNow(&PacketExecutor::Complete, this, index);
         return;
     }
+    if (t.kind != TransferKind::SEND)
+    {
+        StartInNetwork(index);
+        return;
+    }
     const auto wire = static_cast<uint64_t>(std::ceil(t.bytes / m_efficiency));
     if (t.via != CollectiveTransfer::NO_RELAY)
     {
@@ -291,6 +321,104 @@ PacketExecutor::Send(uint32_t index)
         return;
     }
     GetQueuePair(t.src, t.dst, t.channel, t.lane)->PostWriteWithImmediate(wire, index);
+}
+
+void
+PacketExecutor::StartInNetwork(uint32_t index)
+{
+    const CollectiveTransfer& t = m_schedule.transfers[index];
+    const InNetworkBinding& b = m_bindings[t.group];
+    const auto& ranks = m_schedule.groups[t.group];
+    const auto member =
+        static_cast<uint32_t>(std::find(ranks.begin(), ranks.end(), t.src) - ranks.begin());
+    const uint32_t key = (static_cast<uint32_t>(b.kind) << 16) | b.group;
+    switch (t.kind)
+    {
+    case TransferKind::LOAD_REDUCE: {
+        const uint32_t sequence = m_nextSequence[key]++;
+        m_inNetworkOps[{key, sequence}] = index;
+        m_partsLeft[index] = 1;
+        b.members[member]->PostLoadReduce(b.group,
+                                          sequence,
+                                          t.bytes,
+                                          MakeCallback(&PacketExecutor::OnInNetworkOperation, this)
+                                              .Bind(static_cast<uint32_t>(b.kind)));
+        break;
+    }
+    case TransferKind::MULTICAST: {
+        const uint32_t sequence = m_nextSequence[key]++;
+        m_inNetworkOps[{key, sequence}] = index;
+        // Every member but the storer must receive every byte (the storer's own copy, which
+        // the switch writes back too, is not waited for).
+        m_storeBytesLeft[index] = t.bytes * (ranks.size() - 1);
+        m_partsLeft[index] = 1;
+        for (const auto& ep : b.members)
+        {
+            ep->SetStoreCallback(b.group, MakeCallback(&PacketExecutor::OnStoreData, this));
+        }
+        b.members[member]->PostStore(b.group, sequence, t.bytes);
+        break;
+    }
+    default: {
+        // SHARP: every member posts the chunk's operations in the same order.
+        const uint64_t op = std::max<uint64_t>(1, b.operationBytes);
+        const auto ops = static_cast<uint32_t>((t.bytes + op - 1) / op);
+        m_partsLeft[index] = ops * static_cast<uint32_t>(b.members.size());
+        for (uint32_t k = 0; k < ops; ++k)
+        {
+            const uint32_t sequence = m_nextSequence[key]++;
+            m_inNetworkOps[{key, sequence}] = index;
+            const auto len = static_cast<uint32_t>(std::min<uint64_t>(op, t.bytes - k * op));
+            for (const auto& ep : b.members)
+            {
+                ep->PostSharp(b.group,
+                              sequence,
+                              len,
+                              MakeCallback(&PacketExecutor::OnInNetworkOperation, this)
+                                  .Bind(static_cast<uint32_t>(b.kind)));
+            }
+        }
+        break;
+    }
+    }
+}
+
+void
+PacketExecutor::OnInNetworkOperation(uint32_t kind, uint16_t group, uint32_t sequence)
+{
+    const uint32_t key = (kind << 16) | group;
+    auto it = m_inNetworkOps.find({key, sequence});
+    if (!m_running || it == m_inNetworkOps.end())
+    {
+        return;
+    }
+    const uint32_t index = it->second;
+    if (--m_partsLeft[index] > 0)
+    {
+        return;
+    }
+    m_inNetworkOps.erase(it);
+    Complete(index);
+}
+
+void
+PacketExecutor::OnStoreData(uint16_t group, uint32_t sequence, uint32_t bytes)
+{
+    const uint32_t key = (static_cast<uint32_t>(InNetworkBinding::NVLS) << 16) | group;
+    auto it = m_inNetworkOps.find({key, sequence});
+    if (!m_running || it == m_inNetworkOps.end())
+    {
+        return;
+    }
+    const uint32_t index = it->second;
+    // The storer's own copy counts nothing: stop at the others' bytes.
+    m_storeBytesLeft[index] -= std::min<uint64_t>(m_storeBytesLeft[index], bytes);
+    if (m_storeBytesLeft[index] == 0 && m_partsLeft[index] > 0)
+    {
+        m_partsLeft[index] = 0;
+        m_inNetworkOps.erase(it);
+        Complete(index);
+    }
 }
 
 uint32_t

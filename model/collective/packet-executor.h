@@ -13,11 +13,13 @@
 #include "ns3/callback.h"
 #include "ns3/data-rate.h"
 #include "ns3/fabric-topology.h"
+#include "ns3/in-network-endpoint.h"
 #include "ns3/nstime.h"
 #include "ns3/object.h"
 #include "ns3/rdma-queue-pair.h"
 #include "ns3/traced-callback.h"
 
+#include <map>
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -45,6 +47,27 @@ struct CollectiveRunResult
 
 /**
  * \ingroup ai-fabric
+ * \brief How the packet level runs one in-network group of a schedule: the granted NVLS
+ * multicast object or SHARP group, and each member's endpoint.
+ */
+struct InNetworkBinding
+{
+    /// Which hardware does the group's work.
+    enum Kind
+    {
+        NONE,  //!< not bound: the schedule cannot run
+        NVLS,  //!< an NVLS multicast object on the members' NVSwitch chips
+        SHARP, //!< a SHARP group on the InfiniBand switches
+    };
+
+    Kind kind{NONE};                             //!< the hardware
+    uint16_t group{0};                           //!< multicast object or SHARP group id
+    std::vector<Ptr<InNetworkEndpoint>> members; //!< per member (schedule group order)
+    uint64_t operationBytes{0};                  //!< SHARP: the largest operation (buffer/OST)
+};
+
+/**
+ * \ingroup ai-fabric
  * \brief The packet-level backend: runs a CollectiveSchedule over the RDMA transport.
  *
  * Every transfer becomes an RDMA WRITE with immediate data (the transfer's index) on a
@@ -58,6 +81,14 @@ struct CollectiveRunResult
  * A transfer with a relay (`via`, NCCL's PXN) goes in pieces of RelayChunkSize to the relay
  * over NVLink, and the relay writes each piece on to the receiver over its HCA once it has
  * arrived; the transfer completes when the last piece reaches the receiver.
+ *
+ * In-network transfers run on the hardware the schedule's groups are bound to (Run's
+ * `bindings`, one per CollectiveSchedule::groups entry): a LOAD_REDUCE is the rank's NVLS
+ * load-reduce of the chunk and completes when the reduced bytes are back; a MULTICAST is its
+ * NVLS store and completes when every other member has received every byte; a GROUP_REDUCE
+ * is every member's SHARP all-reduce of the chunk, in operations of at most the group's buffer
+ * per OST, and completes when every member has the whole result. They pay no per-step latency
+ * (NCCL charges NVLS and CollNet latencies once per operation: the caller's base latency).
  */
 class PacketExecutor : public Object
 {
@@ -89,13 +120,15 @@ class PacketExecutor : public Object
      * \param intraStepLatency the protocol's latency before each transfer over NVLink ports
      * \param interStepLatency the same for a transfer over the network (NCCL's NET row)
      * \param done called when every transfer has completed
+     * \param bindings the hardware of each of the schedule's in-network groups
      */
     void Run(const CollectiveSchedule& schedule,
              double efficiency,
              Time baseLatency,
              Time intraStepLatency,
              Time interStepLatency,
-             DoneCallback done);
+             DoneCallback done,
+             const std::vector<InNetworkBinding>& bindings = {});
 
     /** \return true while a schedule runs */
     bool IsRunning() const;
@@ -135,6 +168,25 @@ class PacketExecutor : public Object
     void OnReceived(Ptr<RdmaQueuePair> qp, const RdmaCompletion& completion);
     /** \param index a transfer whose data (and reduction) is done */
     void Complete(uint32_t index);
+
+    /** \param index an in-network transfer its slot lets go: start it on its hardware */
+    void StartInNetwork(uint32_t index);
+
+    /**
+     * \brief A member's NVLS load-reduce or SHARP operation completed.
+     * \param kind the InNetworkBinding kind
+     * \param group the hardware group
+     * \param sequence the operation
+     */
+    void OnInNetworkOperation(uint32_t kind, uint16_t group, uint32_t sequence);
+
+    /**
+     * \brief A multicast packet reached a member.
+     * \param group the multicast object
+     * \param sequence the store's number
+     * \param bytes its data bytes
+     */
+    void OnStoreData(uint16_t group, uint32_t sequence, uint32_t bytes);
     /**
      * \param t a relayed transfer
      * \return the pieces its relay forwards (RelayChunkSize each, the last smaller)
@@ -167,9 +219,14 @@ class PacketExecutor : public Object
     uint32_t m_inFlight{0};                          //!< posted, not yet complete
     uint32_t m_pendingPosts{0};                      //!< in their step latency
     std::unique_ptr<ConnectionSlots> m_slots;        //!< flow control of the running schedule
-    bool m_running{false};                           //!< a schedule runs
-    CollectiveRunResult m_result;                    //!< what is being measured
-    DoneCallback m_done;                             //!< the caller's callback
+    std::vector<InNetworkBinding> m_bindings;        //!< hardware of the in-network groups
+    /// ((kind << 16) | group, sequence) of a running in-network operation -> its transfer
+    std::map<std::pair<uint32_t, uint32_t>, uint32_t> m_inNetworkOps;
+    std::vector<uint64_t> m_storeBytesLeft;      //!< per multicast: bytes still to arrive
+    std::map<uint32_t, uint32_t> m_nextSequence; //!< per (kind << 16) | group: next operation
+    bool m_running{false};                       //!< a schedule runs
+    CollectiveRunResult m_result;                //!< what is being measured
+    DoneCallback m_done;                         //!< the caller's callback
 
     TracedCallback<uint32_t, Time, Time> m_transferTrace; //!< TransferComplete
 };

@@ -8,6 +8,7 @@
 #define IN_NETWORK_ENDPOINT_H
 
 #include "in-network-port.h"
+#include "nvls-engine.h"
 #include "sharp-header.h"
 
 #include "ns3/callback.h"
@@ -93,6 +94,59 @@ class InNetworkEndpoint : public Object
     void PostSharp(uint16_t group, uint32_t sequence, uint32_t bytes, OperationCallback done);
 
     /**
+     * \brief Use one of the GPU's NVLink links for NVLS.
+     * \param link the link's port (a member of the GPU's port group)
+     * \param engine the NVLS engine of the NVSwitch at its far end
+     */
+    void AddNvlsLink(Ptr<FabricNetDevice> link, Ptr<NvlsEngine> engine);
+
+    /** \return true if NVLS links were added */
+    bool HasNvlsLinks() const;
+
+    /**
+     * \brief Join an NVLS multicast object.
+     * \param group its id
+     * \param member this GPU's index in it (its bit in contribution masks)
+     * \param members its size
+     */
+    void JoinNvlsGroup(uint16_t group, uint32_t member, uint32_t members);
+
+    /**
+     * \brief Leave an NVLS multicast object.
+     * \param group its id
+     */
+    void LeaveNvlsGroup(uint16_t group);
+
+    /**
+     * \brief multimem.ld_reduce over `bytes`: the reduced copy of every member comes back. The
+     * requests go out in transfer units (the link's Mtu), spread over the links round-robin, at
+     * most NvlsWindow bytes outstanding.
+     * \param group the multicast object
+     * \param sequence the operation's number (unique in the group while it runs)
+     * \param bytes its size
+     * \param done called when every reduced byte has arrived
+     */
+    void PostLoadReduce(uint16_t group, uint32_t sequence, uint64_t bytes, OperationCallback done);
+
+    /**
+     * \brief multimem.st of `bytes`: the switch writes them to every member (this one too).
+     * \param group the multicast object
+     * \param sequence the operation's number
+     * \param bytes its size
+     */
+    void PostStore(uint16_t group, uint32_t sequence, uint64_t bytes);
+
+    /// Called for every multicast packet that arrives: (group, sequence, data bytes).
+    typedef Callback<void, uint16_t, uint32_t, uint32_t> StoreCallback;
+
+    /**
+     * \param group a multicast object
+     * \param cb called for every multicast (STORE_DATA) packet of that group this GPU receives
+     * from another member's store
+     */
+    void SetStoreCallback(uint16_t group, StoreCallback cb);
+
+    /**
      * \brief Receive a packet for the endpoint (the RDMA engine's foreign-packet callback).
      * \param device the port
      * \param packet the packet, from its BTH on
@@ -115,6 +169,8 @@ class InNetworkEndpoint : public Object
     uint64_t GetSharpBytesSent() const;
     /** \return result bytes received for SHARP */
     uint64_t GetSharpBytesReceived() const;
+    /** \return reduced bytes received by NVLS load-reduces */
+    uint64_t GetNvlsBytesReduced() const;
 
     /**
      * TracedCallback signature for completed operations.
@@ -161,6 +217,56 @@ class InNetworkEndpoint : public Object
      * \param tag its contributions
      */
     void OnSharpResult(const SharpHeader& header, const SharpContributionTag& tag);
+
+    /// An NVLS load-reduce posted and not yet complete.
+    struct NvlsOperation
+    {
+        uint16_t group{0};      //!< multicast object
+        uint32_t sequence{0};   //!< its number
+        uint64_t bytes{0};      //!< its size
+        uint64_t requested{0};  //!< bytes asked for so far
+        uint64_t received{0};   //!< reduced bytes so far
+        OperationCallback done; //!< completion
+    };
+
+    /** \brief Send load-reduce requests while the window allows. */
+    void IssueLoadReduces();
+
+    /**
+     * \param engine an NVLS engine address
+     * \return the next of this GPU's links to that engine's switch (round-robin)
+     */
+    InNetworkPort& LinkTo(uint16_t engine);
+
+    /**
+     * \param links candidate links (indices)
+     * \param next round-robin position, advanced
+     * \return the candidate with the fewest bytes waiting (ties: the next in turn)
+     */
+    uint32_t LeastLoaded(const std::vector<uint32_t>& links, uint32_t& next);
+
+    /**
+     * \brief An NVLS packet arrived.
+     * \param header its header
+     * \param tag its contributions
+     * \param from the sender (an engine)
+     */
+    void OnNvls(const SharpHeader& header, const SharpContributionTag& tag, uint16_t from);
+
+    std::vector<std::unique_ptr<InNetworkPort>> m_nvlsLinks; //!< NVLink links for NVLS
+    std::vector<Ptr<NvlsEngine>> m_linkEngine;               //!< engine at each link's far end
+    std::map<uint16_t, std::vector<uint32_t>> m_engineLinks; //!< links to each engine
+    std::map<uint16_t, uint32_t> m_engineNext;               //!< round-robin per engine
+    std::vector<uint32_t> m_allLinks;                        //!< 0 .. links - 1
+    uint32_t m_nextLink{0};                                  //!< round-robin over all links
+    std::map<uint16_t, std::pair<uint32_t, uint32_t>> m_nvlsGroups; //!< (member, members)
+    std::deque<NvlsOperation> m_loadQueue; //!< load-reduces not fully asked
+    std::map<std::pair<uint16_t, uint32_t>, NvlsOperation> m_loads; //!< by (group, sequence)
+    uint64_t m_outstanding{0};                                      //!< bytes asked, not yet back
+    uint64_t m_nvlsWindow;                                          //!< NvlsWindow attribute
+    uint64_t m_nvlsReduced{0};                                      //!< reduced bytes received
+    std::map<uint16_t, StoreCallback> m_storeCallbacks; //!< multicast arrivals, per group
+    uint16_t m_gpuId{0};                                //!< this GPU's NVLink id
 
     std::unique_ptr<InNetworkPort> m_sharpPort;   //!< the HCA
     std::map<uint16_t, SharpGroup> m_sharpGroups; //!< memberships

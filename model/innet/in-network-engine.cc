@@ -11,7 +11,9 @@
 #include "ns3/log.h"
 #include "ns3/mac16-address.h"
 #include "ns3/node.h"
+#include "ns3/uinteger.h"
 
+#include <algorithm>
 #include <sstream>
 
 namespace ns3
@@ -87,6 +89,15 @@ InNetworkEngine::Install(Ptr<FabricSwitch> sw, uint16_t address)
     }
     engineSide->SetDataRate(m_rate);
     switchSide->SetDataRate(m_rate);
+    // The engine feeds every port of the chip at once (a reduction's result to each child, a
+    // multicast to each member): its input buffers in the crossbar hold two packets for each
+    // of the switch's ports, or a 64 KiB buffer would let it keep only 16 of them busy
+    // [assumed: on-chip buffering is not public].
+    const uint32_t packet = switchSide->GetMtu() + 256;
+    const auto buffer = static_cast<uint32_t>(
+        std::max<uint64_t>(65536, uint64_t{2} * packet * (sw->GetNPorts() + 1)));
+    engineSide->SetAttribute("RxBufferSize", UintegerValue(buffer));
+    switchSide->SetAttribute("RxBufferSize", UintegerValue(buffer));
     // Inside one chip: the shortest delay a channel takes (it must be > 0).
     channel->SetAttribute("Delay", TimeValue(NanoSeconds(1)));
     node->AddDevice(engineSide);
@@ -150,9 +161,10 @@ InNetworkEngine::SendPacket(const SharpHeader& header,
                             uint32_t dataBytes,
                             uint16_t dst,
                             uint32_t qpn,
-                            const SharpContributionTag& tag)
+                            const SharpContributionTag& tag,
+                            bool urgent)
 {
-    m_out.Send(header, dataBytes, dst, qpn, tag);
+    m_out.Send(header, dataBytes, dst, qpn, tag, urgent);
 }
 
 bool

@@ -127,12 +127,14 @@ class InNetworkEngine : public Object
      * \param dst destination address
      * \param qpn destination QP number
      * \param tag contributions it holds
+     * \param urgent ahead of the packets waiting (see InNetworkPort::Send)
      */
     void SendPacket(const SharpHeader& header,
                     uint32_t dataBytes,
                     uint16_t dst,
                     uint32_t qpn,
-                    const SharpContributionTag& tag);
+                    const SharpContributionTag& tag,
+                    bool urgent = false);
 
     Time m_latency;  //!< AggregationLatency attribute
     DataRate m_rate; //!< ReductionRate attribute

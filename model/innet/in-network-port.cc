@@ -39,7 +39,13 @@ InNetworkPort::GetSentPackets() const
 size_t
 InNetworkPort::GetBacklog() const
 {
-    return m_pending.size();
+    return m_pending.size() + m_urgent.size();
+}
+
+uint64_t
+InNetworkPort::GetBacklogBytes() const
+{
+    return m_pendingBytes;
 }
 
 void
@@ -47,7 +53,8 @@ InNetworkPort::Send(const SharpHeader& header,
                     uint32_t dataBytes,
                     uint16_t dst,
                     uint32_t qpn,
-                    const SharpContributionTag& tag)
+                    const SharpContributionTag& tag,
+                    bool urgent)
 {
     Ptr<Packet> packet = Create<Packet>(dataBytes);
     packet->AddHeader(header);
@@ -62,8 +69,9 @@ InNetworkPort::Send(const SharpHeader& header,
     {
         packet->AddPacketTag(tag);
     }
-    m_pending.push_back({packet, dst});
-    if (m_pending.size() == 1)
+    (urgent ? m_urgent : m_pending).push_back({packet, dst});
+    m_pendingBytes += packet->GetSize();
+    if (m_pending.size() + m_urgent.size() == 1)
     {
         Drain();
     }
@@ -78,7 +86,7 @@ InNetworkPort::Drain()
         return;
     }
     m_draining = true;
-    while (!m_pending.empty())
+    while (!m_pending.empty() || !m_urgent.empty())
     {
         // Ask first, so that a full queue is a wait, not a MacTxDrop.
         const uint8_t vl = m_port->MapSlToVl(m_sl);
@@ -86,8 +94,10 @@ InNetworkPort::Drain()
         {
             break; // OnTxSpace() resumes
         }
-        Pending next = m_pending.front();
-        m_pending.pop_front();
+        auto& queue = m_urgent.empty() ? m_pending : m_urgent;
+        Pending next = queue.front();
+        queue.pop_front();
+        m_pendingBytes -= next.packet->GetSize();
         const bool queued = m_own ? m_port->SendByThisPort(next.packet, next.dst, m_sl, PROTOCOL)
                                   : m_port->SendTo(next.packet, next.dst, m_sl, PROTOCOL);
         NS_ASSERT_MSG(queued, "the transmit queue had room");
@@ -99,7 +109,7 @@ InNetworkPort::Drain()
 void
 InNetworkPort::OnTxSpace(Ptr<FabricNetDevice> device, uint8_t vl)
 {
-    if (!m_pending.empty() && (!m_own || device == m_port))
+    if ((!m_pending.empty() || !m_urgent.empty()) && (!m_own || device == m_port))
     {
         Drain();
     }

@@ -55,12 +55,15 @@ class InNetworkPort
      * \param dst destination address
      * \param qpn destination QP number in the BTH
      * \param tag contributions its data holds (count 0: none attached)
+     * \param urgent queue it ahead of the other waiting packets (reads and their answers,
+     * which NVLink carries apart from writes)
      */
     void Send(const SharpHeader& header,
               uint32_t dataBytes,
               uint16_t dst,
               uint32_t qpn,
-              const SharpContributionTag& tag);
+              const SharpContributionTag& tag,
+              bool urgent = false);
 
     /** \return the port */
     Ptr<FabricNetDevice> GetDevice() const;
@@ -70,6 +73,9 @@ class InNetworkPort
 
     /** \return packets waiting in the software queue */
     size_t GetBacklog() const;
+
+    /** \return bytes waiting in the software queue */
+    uint64_t GetBacklogBytes() const;
 
   private:
     /// A packet waiting for room.
@@ -93,7 +99,9 @@ class InNetworkPort
     bool m_own{false};             //!< bypass the group
     uint8_t m_sl{0};               //!< service level
     std::deque<Pending> m_pending; //!< software queue
+    std::deque<Pending> m_urgent;  //!< software queue served first
     uint64_t m_sent{0};            //!< packets handed over
+    uint64_t m_pendingBytes{0};    //!< bytes in the software queue
     uint32_t m_psn{0};             //!< BTH PSN, counted per packet
     bool m_draining{false};        //!< Drain() is on the stack
 };

@@ -42,6 +42,13 @@ NvSwitch::GetTypeId()
                           BooleanValue(true),
                           MakeBooleanAccessor(&FabricSwitch::SetVirtualOutputQueues,
                                               &FabricSwitch::HasVirtualOutputQueues),
+                          MakeBooleanChecker())
+            .AddAttribute("Nvls",
+                          "Whether the chip does NVLS: multicast objects and in-switch reduction "
+                          "(third-generation NVSwitch with H100 and later; not A100's, fact "
+                          "sheet §8.5). NvlinkHelper sets it from the board.",
+                          BooleanValue(false),
+                          MakeBooleanAccessor(&NvSwitch::SetNvls, &NvSwitch::IsNvlsCapable),
                           MakeBooleanChecker());
     return tid;
 }
@@ -54,6 +61,18 @@ NvSwitch::NvSwitch()
 NvSwitch::~NvSwitch()
 {
     NS_LOG_FUNCTION(this);
+}
+
+void
+NvSwitch::SetNvls(bool nvls)
+{
+    m_nvls = nvls;
+}
+
+bool
+NvSwitch::IsNvlsCapable() const
+{
+    return m_nvls;
 }
 
 std::string

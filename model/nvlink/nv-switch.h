@@ -33,6 +33,15 @@ class NvSwitch : public FabricSwitch
     ~NvSwitch() override;
 
     std::string DescribeAddress(uint16_t dst) const override;
+
+    /** \param nvls whether the chip does NVLS (multicast and in-switch reduction) */
+    void SetNvls(bool nvls);
+
+    /** \return whether the chip does NVLS */
+    bool IsNvlsCapable() const;
+
+  private:
+    bool m_nvls{false}; //!< Nvls attribute
 };
 
 } // namespace ns3

@@ -37,8 +37,13 @@ TransportHeaderBytes(Ptr<const Packet> packet)
     IbBthHeader bth;
     packet->PeekHeader(bth);
     const uint8_t op = bth.GetOpcode();
+    // In-network packets (NVLS requests and data, for the switch's engine at QP 0xFFFF01 or a
+    // GPU's endpoint at 0xFFFF02) carry their 20-byte in-network header (SharpHeader) after the
+    // BTH: on NVLink that too is address and command, in the header flits.
+    const uint32_t qp = bth.GetDestQp();
+    const uint32_t inNetwork = qp == 0xFFFF01 || qp == 0xFFFF02 ? 20 : 0;
     return IbBthHeader::SIZE + (IbOpcodeHasReth(op) ? 16 : 0) + (IbOpcodeHasImmediate(op) ? 4 : 0) +
-           (IbOpcodeHasAeth(op) ? 4 : 0);
+           (IbOpcodeHasAeth(op) ? 4 : 0) + inNetwork;
 }
 } // namespace
 
