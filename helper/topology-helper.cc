@@ -18,6 +18,8 @@
 #include "ns3/node.h"
 #include "ns3/nv-switch.h"
 #include "ns3/nvlink-helper.h"
+#include "ns3/nvls-group-manager.h"
+#include "ns3/sharp-aggregation-manager.h"
 #include "ns3/string.h"
 #include "ns3/uinteger.h"
 
@@ -179,12 +181,15 @@ class Builder
                                     cycle + " (set allow-deadlock to build it anyway)");
         }
         m_topo->SetBisectionBandwidth(DataRate(static_cast<uint64_t>(m_bisection)));
+        ApplyInNetwork();
         return m_topo;
     }
 
   private:
     void BuildServers();
     void BuildFatTree();
+    /// The fat-tree's SHARP settings and resources on its switches (routes are set by now).
+    void ApplyInNetwork();
     /// Leaves on new nodes, every HCA cabled to its leaf and given its LID.
     void CableLeaves(const std::vector<std::vector<uint32_t>>& leafHcas,
                      IbHelper& ib,
@@ -205,6 +210,43 @@ class Builder
     std::vector<Hca> m_hcas;
     double m_bisection{0}; //!< bits/s per direction
 };
+
+void
+Builder::ApplyInNetwork()
+{
+    if (!m_d.fatTree.present)
+    {
+        return;
+    }
+    const FatTreeSpec& ft = m_d.fatTree;
+    const bool resources = ft.sharpGroups > 0 || ft.sharpOsts > 0 || ft.sharpBuffer > 0;
+    NodeContainer switches = m_topo->GetSwitchNodes();
+    for (uint32_t i = 0; i < switches.GetN(); ++i)
+    {
+        Ptr<IbSwitch> sw = switches.Get(i)->GetObject<IbSwitch>();
+        if (!sw)
+        {
+            continue;
+        }
+        sw->SetSharp(ft.sharp);
+        if (ft.sharp && resources)
+        {
+            Ptr<SharpAggregationNode> an = SharpAggregationManager::GetAggregationNode(sw);
+            if (ft.sharpGroups > 0)
+            {
+                an->SetAttribute("MaxGroups", UintegerValue(ft.sharpGroups));
+            }
+            if (ft.sharpOsts > 0)
+            {
+                an->SetAttribute("OutstandingOperations", UintegerValue(ft.sharpOsts));
+            }
+            if (ft.sharpBuffer > 0)
+            {
+                an->SetAttribute("BufferBytes", UintegerValue(ft.sharpBuffer));
+            }
+        }
+    }
+}
 
 void
 Builder::BuildServers()
@@ -233,7 +275,19 @@ Builder::BuildServers()
             if (!kind.board.empty())
             {
                 NvlinkBoardSpec spec = NvlinkBoardSpec::FromName(kind.board);
+                if (kind.nvls >= 0)
+                {
+                    spec.nvls = kind.nvls == 1;
+                }
                 NvlinkBoard board = nvlink.InstallBoard(spec, gpus);
+                if (spec.nvls && kind.nvlsGroups > 0)
+                {
+                    for (uint32_t s = 0; s < board.switches.GetN(); ++s)
+                    {
+                        NvlsGroupManager::GetEngine(board.switches.Get(s)->GetObject<NvSwitch>())
+                            ->SetAttribute("MaxGroups", UintegerValue(kind.nvlsGroups));
+                    }
+                }
                 for (uint32_t s = 0; s < board.switches.GetN(); ++s)
                 {
                     m_topo->AddSwitch(board.switches.Get(s), prefix + "nvsw" + std::to_string(s));

@@ -171,6 +171,8 @@ BadCases()
          "fat-tree.rail-optimized",
          "needs the same number of HCAs"},
         {"bool-not-bool.yaml", 4, "allow-deadlock", "must be true or false"},
+        {"nvls-on-a100.yaml", 5, "node-kinds.dgx-a100.nvls", "has no NVLS"},
+        {"sharp-groups-zero.yaml", 9, "fat-tree.sharp-groups", "must be at least 1"},
     };
 }
 

@@ -151,6 +151,21 @@ TopologyDescription::Validate() const
                                 "board " + kind.board + " has 8 GPUs, not " +
                                     std::to_string(kind.gpus));
         }
+        if (kind.nvls == 1 && kind.board.empty())
+        {
+            throw TopologyError(kind.where,
+                                field + ".nvls",
+                                "NVLS needs an NVLink board with NVSwitches (give board: H100, "
+                                "H200 or B200)");
+        }
+        if (kind.nvls == 1 && kind.board == "A100")
+        {
+            throw TopologyError(kind.where,
+                                field + ".nvls",
+                                "the A100 board's second-generation NVSwitch has no NVLS "
+                                "(multicast and in-switch reduction need third-generation "
+                                "NVSwitch: H100 and later, fact sheet §8.5)");
+        }
         if (kind.hcas > 0)
         {
             ParseIbSpeed(kind.hcaSpeed, kind.where, field + ".hca-speed");

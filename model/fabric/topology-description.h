@@ -84,7 +84,11 @@ struct NodeKindSpec
     uint32_t hcas{8};            //!< InfiniBand ports per node, one per rail (0: none)
     std::string hcaSpeed{"NDR"}; //!< IB generation of the HCAs
     uint32_t hcaWidth{4};        //!< lanes per HCA port
-    SourceLocation where;        //!< where it was defined
+    /// NVLS on the board's NVSwitches: -1 as the board has it (H100, H200, B200 yes; A100 no),
+    /// 0 off, 1 on (an error on A100)
+    int nvls{-1};
+    uint32_t nvlsGroups{0}; //!< multicast objects per NVSwitch chip (0: NvlsEngine's default)
+    SourceLocation where;   //!< where it was defined
 };
 
 /**
@@ -117,6 +121,10 @@ struct FatTreeSpec
     uint32_t width{4};                    //!< lanes per link
     Time linkDelay{NanoSeconds(100)};     //!< cable delay
     Time switchLatency{NanoSeconds(330)}; //!< port-to-port latency
+    bool sharp{true};                     //!< the switches aggregate (SHARP ANs, Quantum-2)
+    uint32_t sharpGroups{0};              //!< groups per AN (0: SharpAggregationNode default)
+    uint32_t sharpOsts{0};                //!< OSTs per AN (0: default)
+    uint64_t sharpBuffer{0};              //!< aggregation buffer per AN, bytes (0: default)
     SourceLocation where;                 //!< where it was defined
 };
 

@@ -42,7 +42,8 @@ const std::vector<std::string> kTopKeys{"name",
                                         "switches",
                                         "links",
                                         "allow-deadlock"};
-const std::vector<std::string> kKindKeys{"gpu", "board", "gpus", "hcas", "hca-speed", "hca-width"};
+const std::vector<std::string>
+    kKindKeys{"gpu", "board", "gpus", "hcas", "hca-speed", "hca-width", "nvls", "nvls-groups"};
 const std::vector<std::string> kGroupKeys{"kind", "count"};
 const std::vector<std::string> kFatTreeKeys{"levels",
                                             "radix",
@@ -51,7 +52,11 @@ const std::vector<std::string> kFatTreeKeys{"levels",
                                             "speed",
                                             "width",
                                             "link-delay",
-                                            "switch-latency"};
+                                            "switch-latency",
+                                            "sharp",
+                                            "sharp-groups",
+                                            "sharp-osts",
+                                            "sharp-buffer"};
 const std::vector<std::string>
     kDimensionKeys{"block", "size", "bandwidth", "latency", "links", "link", "switch-latency"};
 const std::vector<std::string> kSwitchKeys{"name", "type", "latency"};
@@ -188,6 +193,27 @@ Parser::ReadKinds(const Field& section, TopologyDescription& topo)
             {
                 kind.hcaWidth = Unsigned(f);
             }
+            else if (key == "nvls")
+            {
+                kind.nvls = Bool(f) ? 1 : 0;
+            }
+            else if (key == "nvls-groups")
+            {
+                kind.nvlsGroups = Unsigned(f);
+                if (kind.nvlsGroups == 0)
+                {
+                    throw TopologyError(f.where, f.path, "must be at least 1");
+                }
+            }
+        }
+        if (kind.nvls == 1 && kind.board == "A100")
+        {
+            const auto& f = fields.at("nvls");
+            throw TopologyError(f.where,
+                                f.path,
+                                "the A100 board's second-generation NVSwitch has no NVLS "
+                                "(multicast and in-switch reduction need third-generation "
+                                "NVSwitch: H100 and later, fact sheet §8.5)");
         }
         if (kind.gpuModel.empty())
         {
@@ -256,6 +282,27 @@ Parser::ReadFatTree(const Field& section, TopologyDescription& topo)
         else if (key == "switch-latency")
         {
             ft.switchLatency = Duration(f);
+        }
+        else if (key == "sharp")
+        {
+            ft.sharp = Bool(f);
+        }
+        else if (key == "sharp-groups" || key == "sharp-osts")
+        {
+            const uint32_t v = Unsigned(f);
+            if (v == 0)
+            {
+                throw TopologyError(f.where, f.path, "must be at least 1");
+            }
+            (key == "sharp-groups" ? ft.sharpGroups : ft.sharpOsts) = v;
+        }
+        else if (key == "sharp-buffer")
+        {
+            ft.sharpBuffer = Bytes(f);
+            if (ft.sharpBuffer == 0)
+            {
+                throw TopologyError(f.where, f.path, "must be more than 0 bytes");
+            }
         }
     }
 }

@@ -43,6 +43,13 @@ IbSwitch::GetTypeId()
                           BooleanValue(false),
                           MakeBooleanAccessor(&FabricSwitch::SetVirtualOutputQueues,
                                               &FabricSwitch::HasVirtualOutputQueues),
+                          MakeBooleanChecker())
+            .AddAttribute("Sharp",
+                          "Whether the switch aggregates (a SHARP aggregation node: Switch-IB 2 "
+                          "and later, Quantum-2 included; fact sheet §7.3). Off, SHARP groups "
+                          "cannot use it.",
+                          BooleanValue(true),
+                          MakeBooleanAccessor(&IbSwitch::SetSharp, &IbSwitch::IsSharpCapable),
                           MakeBooleanChecker());
     return tid;
 }
@@ -55,6 +62,18 @@ IbSwitch::IbSwitch()
 IbSwitch::~IbSwitch()
 {
     NS_LOG_FUNCTION(this);
+}
+
+void
+IbSwitch::SetSharp(bool sharp)
+{
+    m_sharp = sharp;
+}
+
+bool
+IbSwitch::IsSharpCapable() const
+{
+    return m_sharp;
 }
 
 std::string

@@ -34,6 +34,15 @@ class IbSwitch : public FabricSwitch
     ~IbSwitch() override;
 
     std::string DescribeAddress(uint16_t dst) const override;
+
+    /** \param sharp whether the switch has a SHARP aggregation node */
+    void SetSharp(bool sharp);
+
+    /** \return whether the switch has a SHARP aggregation node */
+    bool IsSharpCapable() const;
+
+  private:
+    bool m_sharp{true}; //!< Sharp attribute
 };
 
 } // namespace ns3

@@ -110,10 +110,16 @@ SharpAggregationManager::GetAggregationNode(Ptr<FabricSwitch> sw)
     {
         return an;
     }
-    if (!DynamicCast<IbSwitch>(sw))
+    Ptr<IbSwitch> ib = DynamicCast<IbSwitch>(sw);
+    if (!ib)
     {
         throw FabricConfigError("SharpAggregationManager",
                                 sw->Describe() + " is not an InfiniBand switch");
+    }
+    if (!ib->IsSharpCapable())
+    {
+        throw FabricConfigError("SharpAggregationManager",
+                                sw->Describe() + " has no SHARP aggregation node (Sharp false)");
     }
     Ptr<SharpAggregationNode> an = CreateObject<SharpAggregationNode>();
     node->AggregateObject(an);
