@@ -29,6 +29,10 @@ struct ComputeTask
     double flops{0};    //!< floating-point operations
     double hbmBytes{0}; //!< bytes read and written in HBM
     WorkloadDtype dtype{WorkloadDtype::BF16}; //!< the format its math runs in
+    /// A duration recorded in an imported trace (Chakra's duration_micros, ASTRA-sim's
+    /// cycles). When positive it is the task's duration whatever the compute model: a trace
+    /// says what the work took on the machine it was recorded on.
+    Time measured{0};
 };
 
 /**

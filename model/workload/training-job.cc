@@ -263,6 +263,10 @@ TrainingJob::GetSlowdown(uint32_t worker, uint32_t iteration)
 Time
 TrainingJob::GetComputeTime(uint32_t worker, const GraphNode& node) const
 {
+    if (node.task.measured.IsStrictlyPositive())
+    {
+        return node.task.measured;
+    }
     return m_computeModel->GetDuration(node.task, m_gpus.at(worker));
 }
 
