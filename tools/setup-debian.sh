@@ -19,6 +19,11 @@ default_packages=(
     # tests: GoogleTest (headers, static libs, CMake config), tshark to decode our pcaps,
     # valgrind for callgrind counts of the hot path
     googletest libgtest-dev tshark valgrind
+    # pictures: plots rendered by gnuplot (ns-3's Gnuplot classes write the scripts), topology
+    # pictures by graphviz's dot
+    gnuplot-nox graphviz
+    # Chakra execution traces: protobuf messages, C++ generated from our schema by protoc
+    libprotobuf-dev protobuf-compiler
     # in-tree check (.ci/in-tree-build.sh): ns3/test.py are Python; apt-get source needs
     # dpkg-source and the tarballs' decompressors; rsync copies the module into the tree
     python3 dpkg-dev bzip2 xz-utils rsync
