@@ -14,6 +14,9 @@
 #include "ns3/node.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
 #include <set>
 #include <sstream>
 #include <unordered_map>
@@ -560,21 +563,148 @@ FabricTopology::GetSummary() const
     return os.str();
 }
 
+namespace
+{
+
+/// \return "25 GB/s" for a link's data rate
+std::string
+RateText(Ptr<FabricNetDevice> port)
+{
+    std::ostringstream os;
+    const double gbps = port->GetDataRate().GetBitRate() / 1e9;
+    if (gbps >= 8 && std::fmod(gbps, 8.0) < 1e-9)
+    {
+        os << gbps / 8 << " GB/s";
+    }
+    else
+    {
+        os << gbps << " Gb/s";
+    }
+    return os.str();
+}
+
+/// \return a colour from green (idle) over yellow to red (busy) for a utilisation in [0, 1]
+std::string
+LoadColour(double u)
+{
+    u = std::clamp(u, 0.0, 1.0);
+    const int red = static_cast<int>(std::lround(255 * std::min(1.0, 2 * u)));
+    const int green = static_cast<int>(std::lround(255 * std::min(1.0, 2 * (1 - u))));
+    char text[8];
+    std::snprintf(text, sizeof(text), "#%02x%02x00", red, green);
+    return text;
+}
+
+} // namespace
+
 void
-FabricTopology::WriteDot(std::ostream& os) const
+FabricTopology::WriteDot(std::ostream& os, const std::map<std::string, double>* load) const
 {
     os << "graph \"" << m_description.name << "\" {\n";
+    os << "  node [fontsize=10]; edge [fontsize=8];\n";
+    // GPUs in a cluster per server.
+    std::map<uint32_t, std::vector<uint32_t>> servers;
     for (uint32_t r = 0; r < GetNRanks(); ++r)
     {
-        os << "  \"" << GetName(m_gpus.Get(r)) << "\" [shape=ellipse, label=\""
-           << GetName(m_gpus.Get(r)) << "\\nrank " << r << "\"];\n";
+        servers[GetServer(r)].push_back(r);
     }
+    // NVSwitch chips belong to the server of the GPUs they connect; other switches by level
+    // (hops from the nearest GPU).
+    std::map<Node*, uint32_t> level;
+    std::map<Node*, uint32_t> serverOf;
+    std::vector<Node*> frontier;
+    for (uint32_t r = 0; r < GetNRanks(); ++r)
+    {
+        level[PeekPointer(m_gpus.Get(r))] = 0;
+        frontier.push_back(PeekPointer(m_gpus.Get(r)));
+    }
+    while (!frontier.empty())
+    {
+        std::vector<Node*> next;
+        for (const auto& link : m_links)
+        {
+            Node* a = PeekPointer(link.a->GetNode());
+            Node* b = PeekPointer(link.b->GetNode());
+            for (auto [from, to] : {std::make_pair(a, b), std::make_pair(b, a)})
+            {
+                if (std::find(frontier.begin(), frontier.end(), from) != frontier.end() &&
+                    !level.count(to))
+                {
+                    level[to] = level[from] + 1;
+                    next.push_back(to);
+                }
+            }
+        }
+        frontier = next;
+    }
+    for (const auto& link : m_links)
+    {
+        if (link.category != "nvlink")
+        {
+            continue;
+        }
+        for (auto [gpu, sw] : {std::make_pair(link.a, link.b), std::make_pair(link.b, link.a)})
+        {
+            if (!gpu->GetSwitch() && sw->GetSwitch())
+            {
+                for (uint32_t r = 0; r < GetNRanks(); ++r)
+                {
+                    if (m_gpus.Get(r) == gpu->GetNode())
+                    {
+                        serverOf[PeekPointer(sw->GetNode())] = GetServer(r);
+                    }
+                }
+            }
+        }
+    }
+    for (const auto& [server, ranks] : servers)
+    {
+        os << "  subgraph \"cluster_s" << server << "\" {\n    label=\"server " << server
+           << "\"; style=rounded;\n";
+        for (uint32_t r : ranks)
+        {
+            os << "    \"" << GetName(m_gpus.Get(r)) << "\" [shape=ellipse, label=\""
+               << GetName(m_gpus.Get(r)) << "\\nrank " << r << "\"];\n";
+        }
+        for (uint32_t i = 0; i < m_switches.GetN(); ++i)
+        {
+            auto it = serverOf.find(PeekPointer(m_switches.Get(i)));
+            if (it != serverOf.end() && it->second == server)
+            {
+                os << "    \"" << GetName(m_switches.Get(i)) << "\" [shape=box];\n";
+            }
+        }
+        os << "  }\n";
+    }
+    std::map<uint32_t, std::vector<std::string>> byLevel;
     for (uint32_t i = 0; i < m_switches.GetN(); ++i)
     {
-        os << "  \"" << GetName(m_switches.Get(i)) << "\" [shape=box];\n";
+        Node* sw = PeekPointer(m_switches.Get(i));
+        if (!serverOf.count(sw))
+        {
+            byLevel[level.count(sw) ? level[sw] : 0].push_back(GetName(m_switches.Get(i)));
+        }
     }
-    // Parallel links drawn once, with their count.
-    std::map<std::tuple<std::string, std::string, std::string>, uint32_t> edges;
+    for (const auto& [l, names] : byLevel)
+    {
+        os << "  { rank=same;";
+        for (const auto& name : names)
+        {
+            os << " \"" << name << "\" [shape=box, label=\"" << name << "\\nlevel " << l << "\"];";
+        }
+        os << " }\n";
+    }
+
+    // Parallel links drawn once, with their count and speed; with a load, coloured by the
+    // busier direction's utilisation.
+    struct Edge
+    {
+        uint32_t count{0};
+        std::string rate;
+        double load{-1};
+    };
+
+    std::map<std::tuple<std::string, std::string, std::string>, Edge> edges;
     for (const auto& link : m_links)
     {
         std::string a = GetName(link.a->GetNode());
@@ -583,17 +713,37 @@ FabricTopology::WriteDot(std::ostream& os) const
         {
             std::swap(a, b);
         }
-        edges[{a, b, link.category}]++;
+        Edge& e = edges[{a, b, link.category}];
+        e.count++;
+        e.rate = RateText(link.a);
+        if (load)
+        {
+            for (const auto& port : {link.a, link.b})
+            {
+                auto it = load->find(GetPortName(port));
+                if (it != load->end())
+                {
+                    e.load = std::max(e.load, it->second);
+                }
+            }
+        }
     }
-    for (const auto& [key, n] : edges)
+    for (const auto& [key, e] : edges)
     {
         const auto& [a, b, category] = key;
         os << "  \"" << a << "\" -- \"" << b << "\" [label=\"" << category;
-        if (n > 1)
+        os << " " << (e.count > 1 ? std::to_string(e.count) + "x" : std::string()) << e.rate;
+        if (e.load >= 0)
         {
-            os << " x" << n;
+            os << "\\n"
+               << static_cast<int>(std::lround(100 * e.load)) << "% busy\", color=\""
+               << LoadColour(e.load) << "\", penwidth=" << 1 + 3 * std::clamp(e.load, 0.0, 1.0);
         }
-        os << "\"];\n";
+        else
+        {
+            os << "\"";
+        }
+        os << "];\n";
     }
     os << "}\n";
 }

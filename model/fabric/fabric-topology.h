@@ -155,10 +155,15 @@ class FabricTopology : public Object
     std::string GetSummary() const;
 
     /**
-     * \brief Write the fabric as a Graphviz DOT graph.
+     * \brief Write the fabric as a Graphviz DOT graph: each server's GPUs (and NVSwitch chips) in
+     * a cluster, the other switches in ranks by level (hops from the GPUs), parallel links as
+     * one edge labelled with their category, count and speed.
      * \param os the stream
+     * \param load if given, utilisation [0, 1] by port name (GetPortName; e.g. from
+     * FabricLinkUsage::MeasurePorts after a run): each edge is coloured from green to red by
+     * its busier direction and labelled with it
      */
-    void WriteDot(std::ostream& os) const;
+    void WriteDot(std::ostream& os, const std::map<std::string, double>* load = nullptr) const;
 
     // Filled by TopologyHelper.
 

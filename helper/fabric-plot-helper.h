@@ -1,0 +1,91 @@
+/*
+ * Copyright (c) 2026 ai-fabric authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#ifndef FABRIC_PLOT_HELPER_H
+#define FABRIC_PLOT_HELPER_H
+
+#include "ns3/communicator.h"
+#include "ns3/fabric-link-usage.h"
+#include "ns3/training-report.h"
+
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+/**
+ * \ingroup ai-fabric
+ * \brief Pictures of a run, with ns-3's Gnuplot classes: busbw against message size (packet
+ * level and model), a heat map of every link's utilisation over the topology's link classes
+ * and ports, and an iteration's breakdown per worker (compute, exposed communication, idle).
+ *
+ * Each plot NAME goes to the helper's directory as NAME.dat (the numbers, in columns with a
+ * header), NAME.plt (the gnuplot script, PNG and SVG) and, when Debian's gnuplot is installed
+ * (tools/setup-debian.sh installs gnuplot-nox), NAME.png and NAME.svg rendered from it.
+ */
+class FabricPlotHelper
+{
+  public:
+    /**
+     * \param directory where the plots go (created if missing)
+     */
+    explicit FabricPlotHelper(const std::string& directory);
+
+    /**
+     * \brief busbw against message size, packet level and analytical, log-log.
+     * \param name the plot's name
+     * \param title its title
+     * \param rows one report per size, in size order
+     * \return the files written
+     */
+    std::vector<std::string> PlotBusBandwidth(const std::string& name,
+                                              const std::string& title,
+                                              const std::vector<CollectiveReport>& rows) const;
+
+    /**
+     * \brief Every port's utilisation as a heat map: one row per link class (the topology's
+     * levels and directions), one column per port of the class.
+     * \param name the plot's name
+     * \param title its title
+     * \param ports the ports (FabricLinkUsage::MeasurePorts)
+     * \return the files written
+     */
+    std::vector<std::string> PlotLinkHeatMap(const std::string& name,
+                                             const std::string& title,
+                                             const std::vector<PortUsage>& ports) const;
+
+    /**
+     * \brief One iteration per worker as stacked bars: compute, exposed communication, idle.
+     * \param name the plot's name
+     * \param report the training report
+     * \param iteration which iteration
+     * \return the files written
+     */
+    std::vector<std::string> PlotIterationBreakdown(const std::string& name,
+                                                    const TrainingReport& report,
+                                                    uint32_t iteration = 0) const;
+
+    /** \return true if a gnuplot program is on the PATH */
+    static bool HaveGnuplot();
+
+  private:
+    /**
+     * \brief Write NAME.plt for PNG and SVG and render it if gnuplot is there.
+     * \param name the plot's name
+     * \param script the gnuplot commands after the terminal and output settings
+     * \param files appended: what was written
+     */
+    void Render(const std::string& name,
+                const std::string& script,
+                std::vector<std::string>& files) const;
+
+    std::string m_directory; //!< where the plots go
+};
+
+} // namespace ns3
+
+#endif /* FABRIC_PLOT_HELPER_H */
