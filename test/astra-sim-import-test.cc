@@ -264,6 +264,9 @@ TEST(AstraSimImportTest, AnalyticalReplayMatchesTheDataParallelLoop)
     const Time t1 = Replay("MICRO\n1\nx -1 0 NONE 0 0 NONE 0 0 ALLREDUCE 1048576 0\n");
     ASSERT_TRUE(t0.IsStrictlyPositive());
     ASSERT_LT(t1, MilliSeconds(1));
+    // The ring's bandwidth bound on 4 NPUs behind 400 Gb/s NDR links, 2 (p-1)/p S / B, holds.
+    EXPECT_GE(t0, Seconds(2.0 * 3 / 4 * 4194304 / 50e9));
+    EXPECT_LT(t0, MilliSeconds(1));
     // DATA: forward a, b; then b's weight gradient, its all-reduce in the background (over
     // before the 2 ms of compute that follow end), b's input gradient, a's weight gradient and
     // a's all-reduce, exposed: compute + T(a).
