@@ -9,8 +9,10 @@
 #include "ns3/log.h"
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 namespace ns3
 {
@@ -71,14 +73,17 @@ Split(const std::string& line)
 class Parser
 {
   public:
+    /// \param file the name errors give the document
     explicit Parser(const std::string& file)
         : m_file(file)
     {
     }
 
+    /// \param text the document \return the workload
     AstraSimWorkload Read(const std::string& text);
 
   private:
+    /// Throw the WorkloadError of a field at a line and column.
     [[noreturn]] void Fail(int line,
                            int column,
                            const std::string& field,
@@ -87,12 +92,16 @@ class Parser
         throw WorkloadError(SourceLocation{m_file, line, column}, field, what);
     }
 
+    /// \return a non-negative integer field
     uint64_t Unsigned(int line, const Token& t, const std::string& field) const;
+    /// \return a communication from its type and size fields
     AstraSimComm Comm(int line,
                       const Token& type,
                       const Token& size,
                       const std::string& field) const;
+    /// Read line 1 into the workload.
     void ReadParallelism(int line, const std::vector<Token>& tokens, AstraSimWorkload& w) const;
+    /// \return the layer of one line
     AstraSimLayer ReadLayer(int line, const std::vector<Token>& tokens, size_t lineLength) const;
 
     std::string m_file; //!< the document's name
