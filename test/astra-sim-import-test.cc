@@ -327,3 +327,33 @@ TEST(AstraSimImportTest, MalformedFilesNameLineAndField)
         EXPECT_NE(std::string(e.what()).find("/nonexistent/w.txt"), std::string::npos);
     }
 }
+
+TEST(AstraSimImportTest, TransformerExampleReplaysOnBothBackends)
+{
+    // The shipped HYBRID_TRANSFORMER on one DGX H100: the packet-level iteration stays near
+    // the analytical one (the same schedules), and neither undercuts the compute.
+    Ptr<FabricTopology> topology = TopologyHelper().Build(TopologyReader::ReadFile(
+        std::string(AIFABRIC_TEST_DATA_DIR) + "/../../examples/topologies/dgx-h100-node.yaml"));
+    auto graph = std::make_shared<const ExecutionGraph>(AstraSimWorkloadReader::Build(
+        AstraSimWorkloadReader::ReadFile(Example("transformer-hybrid.txt")),
+        WorkloadPlacement::ServersOf(topology->GetDescription())));
+    TrainingHelper helper;
+    helper.SetJobAttribute("Iterations", UintegerValue(1));
+    helper.SetJobAttribute("Backend", StringValue("packet"));
+    Ptr<TrainingJob> packet = helper.Install(topology, graph);
+    helper.SetJobAttribute("Backend", StringValue("analytical"));
+    Ptr<TrainingJob> analytical = helper.Install(topology, graph);
+    Simulator::Run();
+    const TrainingReport p = packet->GetReport();
+    const TrainingReport a = analytical->GetReport();
+    Simulator::Destroy();
+    ASSERT_EQ(p.iterations.size(), 1u);
+    ASSERT_EQ(a.iterations.size(), 1u);
+    // Compute: 2 x 282 + 281 us of layers and 9 update delays of 10 ns.
+    const Time compute = MicroSeconds(844) + NanoSeconds(90);
+    EXPECT_EQ(a.iterations[0].compute, compute);
+    EXPECT_GT(a.iterations[0].time, compute);
+    EXPECT_GT(p.iterations[0].time, compute);
+    const double ratio = p.iterations[0].time.GetSeconds() / a.iterations[0].time.GetSeconds();
+    EXPECT_NEAR(ratio, 1.0, 0.15);
+}
