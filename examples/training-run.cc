@@ -136,6 +136,8 @@ main(int argc, char* argv[])
     std::string slowdown;
     std::string stragglers;
     bool perWorker = false;
+    std::string astraSimFile;
+    AstraSimImportOptions astraSim;
 
     CommandLine cmd(__FILE__);
     cmd.AddValue("workload", "Workload file (YAML)", workloadFile);
@@ -153,6 +155,16 @@ main(int argc, char* argv[])
                  slowdown);
     cmd.AddValue("stragglers", "WORKER:ITERATION:FACTOR,... (ITERATION * for all)", stragglers);
     cmd.AddValue("per-worker", "Print every worker's breakdown", perWorker);
+    cmd.AddValue("astra-sim",
+                 "Replay an ASTRA-sim text workload instead of --workload",
+                 astraSimFile);
+    cmd.AddValue("clock",
+                 "With --astra-sim: the clock its compute cycles tick at, Hz",
+                 astraSim.clock);
+    cmd.AddValue("mp",
+                 "With --astra-sim HYBRID_DATA_MODEL / HYBRID_MODEL_DATA: the first dimension "
+                 "(0: the GPUs of a server)",
+                 astraSim.modelParallel);
     cmd.Parse(argc, argv);
 
     try
@@ -167,9 +179,23 @@ main(int argc, char* argv[])
                 .count();
         Ptr<FabricTopology> topology =
             TopologyHelper().Build(TopologyReader::ReadFile(FindFile(topologyFile)));
-        const WorkloadDescription workload =
-            TrainingHelper::ReadWorkload(topology, FindFile(workloadFile));
-        auto graph = TrainingHelper::Generate(topology, workload);
+        std::shared_ptr<const ExecutionGraph> graph;
+        if (astraSimFile.empty())
+        {
+            graph = TrainingHelper::Generate(
+                topology,
+                TrainingHelper::ReadWorkload(topology, FindFile(workloadFile)));
+        }
+        else
+        {
+            // An ASTRA-sim text workload replayed on this topology's GPUs.
+            workloadFile = astraSimFile;
+            graph = std::make_shared<const ExecutionGraph>(AstraSimWorkloadReader::Build(
+                AstraSimWorkloadReader::ReadFile(FindFile(astraSimFile)),
+                WorkloadPlacement::ServersOf(topology->GetDescription()),
+                astraSim));
+        }
+        const WorkloadDescription& workload = graph->GetWorkload();
 
         TrainingHelper helper;
         helper.SetJobAttribute("Iterations", UintegerValue(iterations));

@@ -57,6 +57,89 @@ Gib(double bytes)
     return fmt::format("{:.2f} GiB", bytes / (1024.0 * 1024 * 1024));
 }
 
+/**
+ * \brief Print an ASTRA-sim text workload as the importer replays it: the plan, then per
+ * layer its computes and the collectives of each pass with their group and size.
+ */
+void
+PrintAstraSim(const std::string& file,
+              const std::vector<uint32_t>& servers,
+              const AstraSimImportOptions& options,
+              bool nodes)
+{
+    const AstraSimWorkload a = AstraSimWorkloadReader::ReadFile(file);
+    const ExecutionGraph graph = AstraSimWorkloadReader::Build(a, servers, options);
+    const WorkloadDescription& w = graph.GetWorkload();
+    fmt::print("workload   {} ({})\n", w.name, file);
+    fmt::print("plan       {} layers, model-parallel {} (tp) x data-parallel {} (dp) = {} NPUs, "
+               "clock {} (cycles to time)\n",
+               a.layers.size(),
+               w.plan.tp,
+               w.plan.dp,
+               w.GetGpuCount(),
+               Si(options.clock, "Hz"));
+    for (const auto& warning : graph.GetPlacement().GetWarnings())
+    {
+        fmt::print("warning    {}\n", warning);
+    }
+    const RankProgram& program = graph.GetProgram(0);
+    std::map<uint32_t, std::string> comms;
+    for (const GraphNode& n : program.nodes)
+    {
+        if (!n.compute)
+        {
+            // Labels read "<group> <op> <pass> L<i> <name>": keep the pass.
+            const std::string pass = n.label.substr(WorkloadGroupName(n.group).size() +
+                                                    CollectiveOpName(n.op).size() + 2);
+            comms[n.layer] += fmt::format("  {} {} {} {}",
+                                          pass.substr(0, pass.find(' ')),
+                                          WorkloadGroupName(n.group),
+                                          CollectiveOpName(n.op),
+                                          Si(double(n.bytes), "B"));
+        }
+    }
+    fmt::print("\n{:>5} {:<20} {:>10} {:>10} {:>10}  collectives (pass group op size)\n",
+               "layer",
+               "name",
+               "fwd(us)",
+               "ig(us)",
+               "wg(us)");
+    const double us = 1e6 / options.clock;
+    for (uint32_t i = 0; i < a.layers.size(); ++i)
+    {
+        const AstraSimLayer& l = a.layers[i];
+        fmt::print("{:>5} {:<20} {:>10.3f} {:>10.3f} {:>10.3f} {}\n",
+                   i,
+                   l.name,
+                   double(l.fwdCompute) * us,
+                   double(l.igCompute) * us,
+                   double(l.wgCompute) * us,
+                   comms.count(i) ? comms[i] : std::string("  none"));
+    }
+    fmt::print("\ngraph      {} nodes per NPU, {} tp and {} dp collectives\n",
+               program.nodes.size(),
+               program.opsPerGroup[static_cast<uint32_t>(WorkloadGroup::TP)],
+               program.opsPerGroup[static_cast<uint32_t>(WorkloadGroup::DP)]);
+    if (nodes)
+    {
+        for (size_t i = 0; i < program.nodes.size(); ++i)
+        {
+            const GraphNode& n = program.nodes[i];
+            std::string deps;
+            for (uint32_t d : n.deps)
+            {
+                deps += std::to_string(d) + " ";
+            }
+            fmt::print("  {:>5} {:<30} {:>12}  after {}\n",
+                       i,
+                       n.label,
+                       n.compute ? fmt::format("{:.3f} us", n.task.measured.GetSeconds() * 1e6)
+                                 : Si(double(n.bytes), "B"),
+                       deps);
+        }
+    }
+}
+
 } // namespace
 
 int
@@ -69,6 +152,8 @@ main(int argc, char* argv[])
     std::string gpu = "H100";
     int32_t showRank = -1;
     bool nodes = false;
+    std::string astraSimFile;
+    AstraSimImportOptions astraSim;
     CommandLine cmd(__FILE__);
     cmd.AddValue("workload", "Workload file (YAML)", workloadFile);
     cmd.AddValue("topology", "Topology file: GPUs, servers and GPU models from it", topologyFile);
@@ -79,6 +164,17 @@ main(int argc, char* argv[])
     cmd.AddValue("gpu", "Without --topology: the GPU preset (A100, H100, H200, B200)", gpu);
     cmd.AddValue("rank", "Print this worker's groups (-1: worker 0)", showRank);
     cmd.AddValue("nodes", "Print every node of each stage's program", nodes);
+    cmd.AddValue("astra-sim",
+                 "An ASTRA-sim text workload to print instead of --workload (needs --topology "
+                 "or --gpus)",
+                 astraSimFile);
+    cmd.AddValue("clock",
+                 "With --astra-sim: the clock its compute cycles tick at, Hz",
+                 astraSim.clock);
+    cmd.AddValue("mp",
+                 "With --astra-sim HYBRID_DATA_MODEL / HYBRID_MODEL_DATA: the first dimension "
+                 "(0: the GPUs of a server)",
+                 astraSim.modelParallel);
     cmd.Parse(argc, argv);
 
     try
@@ -91,6 +187,19 @@ main(int argc, char* argv[])
             servers = WorkloadPlacement::ServersOf(topo);
             models = WorkloadPlacement::GpuModelsOf(topo);
             gpus = topo.GetGpuCount();
+        }
+        if (!astraSimFile.empty())
+        {
+            if (gpus == 0)
+            {
+                throw FabricConfigError("--astra-sim", "needs --topology or --gpus");
+            }
+            for (uint32_t r = servers.size(); r < gpus; ++r)
+            {
+                servers.push_back(r / gpusPerServer);
+            }
+            PrintAstraSim(astraSimFile, servers, astraSim, nodes);
+            return 0;
         }
         WorkloadDescription w = WorkloadReader::ReadFile(workloadFile, gpus);
         if (gpus == 0)
