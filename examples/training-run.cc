@@ -17,6 +17,8 @@
  *
  *   training-run --workload=examples/workloads/llama-70b.yaml --topology=... --iterations=2
  *   training-run --slowdown="ns3::UniformRandomVariable[Min=1|Max=1.3]" --stragglers=5:0:2.0
+ *   training-run --chakra=/tmp/mainjob   (replay the Chakra trace /tmp/mainjob.<rank>.et, as
+ *                                         workload-info --chakra-out writes it, or a foreign one)
  */
 
 #include "ns3/ai-fabric-module.h"
@@ -136,6 +138,7 @@ main(int argc, char* argv[])
     std::string slowdown;
     std::string stragglers;
     bool perWorker = false;
+    std::string chakra;
 
     CommandLine cmd(__FILE__);
     cmd.AddValue("workload", "Workload file (YAML)", workloadFile);
@@ -153,6 +156,9 @@ main(int argc, char* argv[])
                  slowdown);
     cmd.AddValue("stragglers", "WORKER:ITERATION:FACTOR,... (ITERATION * for all)", stragglers);
     cmd.AddValue("per-worker", "Print every worker's breakdown", perWorker);
+    cmd.AddValue("chakra",
+                 "Replay this Chakra trace (files PREFIX.<rank>.et) instead of --workload",
+                 chakra);
     cmd.Parse(argc, argv);
 
     try
@@ -167,9 +173,19 @@ main(int argc, char* argv[])
                 .count();
         Ptr<FabricTopology> topology =
             TopologyHelper().Build(TopologyReader::ReadFile(FindFile(topologyFile)));
-        const WorkloadDescription workload =
-            TrainingHelper::ReadWorkload(topology, FindFile(workloadFile));
-        auto graph = TrainingHelper::Generate(topology, workload);
+        std::shared_ptr<const ExecutionGraph> graph;
+        if (chakra.empty())
+        {
+            graph = TrainingHelper::Generate(
+                topology,
+                TrainingHelper::ReadWorkload(topology, FindFile(workloadFile)));
+        }
+        else
+        {
+            graph = TrainingHelper::ReadChakra(topology, chakra);
+            workloadFile = chakra + ".<rank>.et";
+        }
+        const WorkloadDescription& workload = graph->GetWorkload();
 
         TrainingHelper helper;
         helper.SetJobAttribute("Iterations", UintegerValue(iterations));

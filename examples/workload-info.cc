@@ -16,6 +16,8 @@
  *   workload-info --workload=examples/workloads/gpt3-175b.yaml --gpus=1536
  *   workload-info --workload=examples/workloads/llama-70b.yaml
  *       --topology=examples/topologies/dgx-h100-32node-ndr-railopt.yaml --nodes=1
+ *   workload-info --workload=examples/workloads/gpt-mainjob.yaml
+ *       --topology=examples/topologies/dgx-h100-4node-ndr-railopt.yaml --chakra-out=/tmp/mainjob
  */
 
 #include "ns3/ai-fabric-module.h"
@@ -23,6 +25,7 @@
 
 #include <chrono>
 #include <fmt/core.h>
+#include <fstream>
 #include <iostream>
 #include <map>
 
@@ -69,6 +72,7 @@ main(int argc, char* argv[])
     std::string gpu = "H100";
     int32_t showRank = -1;
     bool nodes = false;
+    std::string chakraOut;
     CommandLine cmd(__FILE__);
     cmd.AddValue("workload", "Workload file (YAML)", workloadFile);
     cmd.AddValue("topology", "Topology file: GPUs, servers and GPU models from it", topologyFile);
@@ -79,6 +83,9 @@ main(int argc, char* argv[])
     cmd.AddValue("gpu", "Without --topology: the GPU preset (A100, H100, H200, B200)", gpu);
     cmd.AddValue("rank", "Print this worker's groups (-1: worker 0)", showRank);
     cmd.AddValue("nodes", "Print every node of each stage's program", nodes);
+    cmd.AddValue("chakra-out",
+                 "Export the graph as a Chakra trace, one file PREFIX.<rank>.et per worker",
+                 chakraOut);
     cmd.Parse(argc, argv);
 
     try
@@ -163,6 +170,23 @@ main(int argc, char* argv[])
                    graph.GetTotalNodes(),
                    graph.GetNWorkers(),
                    generateSeconds);
+        if (!chakraOut.empty())
+        {
+            const double t1 = WallClockNow();
+            const auto files = ChakraTrace::Write(graph, chakraOut);
+            uint64_t bytes = 0;
+            for (const auto& f : files)
+            {
+                std::ifstream in(f, std::ios::binary | std::ios::ate);
+                bytes += static_cast<uint64_t>(in.tellg());
+            }
+            fmt::print("chakra     {} files {} .. {}, {:.1f} KiB, written in {:.3f} s\n",
+                       files.size(),
+                       files.front(),
+                       files.back(),
+                       bytes / 1024.0,
+                       WallClockNow() - t1);
+        }
 
         const GpuSpec spec = GpuSpec::Preset(models.empty() || models[0].empty() ? gpu : models[0]);
         for (const auto& program : graph.GetPrograms())
