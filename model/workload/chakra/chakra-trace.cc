@@ -630,29 +630,42 @@ ReadForeign(const std::vector<TraceFile>& files, std::vector<uint32_t> serverOfR
                 Where{f.path, "node " + std::to_string(f.nodes[i].id())}.Fail("duplicate node id");
             }
         }
-        std::vector<std::vector<uint32_t>> depsOf(f.nodes.size());
+        std::vector<std::vector<uint32_t>> depsOf(f.nodes.size());   // data and ctrl
+        std::vector<std::vector<uint32_t>> dataDeps(f.nodes.size()); // data only
+        uint64_t droppedCtrl = 0;
         for (uint32_t i = 0; i < f.nodes.size(); ++i)
         {
             const pb::Node& n = f.nodes[i];
             const Where where{f.path, "node " + std::to_string(n.id())};
             std::set<uint32_t> seen;
-            auto addDeps = [&](const google::protobuf::RepeatedField<uint64_t>& deps) {
+            auto addDeps = [&](const google::protobuf::RepeatedField<uint64_t>& deps, bool data) {
                 for (uint64_t d : deps)
                 {
                     auto it = byId.find(d);
+                    if (it == byId.end() && !data)
+                    {
+                        // Chakra's PyTorch converter keeps control edges to the parent CPU
+                        // ops it leaves out (the thread's root): nothing to wait for.
+                        ++droppedCtrl;
+                        continue;
+                    }
                     if (it == byId.end())
                     {
                         where.Fail("depends on node " + std::to_string(d) +
-                                   ", which is not in the file");
+                                   " (data_deps), which is not in the file");
                     }
                     if (seen.insert(it->second).second)
                     {
                         depsOf[i].push_back(it->second);
+                        if (data)
+                        {
+                            dataDeps[i].push_back(it->second);
+                        }
                     }
                 }
             };
-            addDeps(n.data_deps());
-            addDeps(n.ctrl_deps());
+            addDeps(n.data_deps(), true);
+            addDeps(n.ctrl_deps(), false);
             switch (n.type())
             {
             case pb::COMP_NODE:
@@ -669,21 +682,61 @@ ReadForeign(const std::vector<TraceFile>& files, std::vector<uint32_t> serverOfR
                            "COMM_SEND_NODE, COMM_RECV_NODE and METADATA_NODE");
             }
         }
-        // Topological order, lowest file position first among the ready nodes.
-        std::vector<uint32_t> waiting(f.nodes.size());
-        std::vector<std::vector<uint32_t>> dependents(f.nodes.size());
-        std::priority_queue<uint32_t, std::vector<uint32_t>, std::greater<>> ready;
-        for (uint32_t i = 0; i < f.nodes.size(); ++i)
+        if (droppedCtrl > 0)
         {
-            waiting[i] = static_cast<uint32_t>(depsOf[i].size());
-            for (uint32_t d : depsOf[i])
+            NS_LOG_WARN(f.path << ": " << droppedCtrl
+                               << " ctrl_deps name nodes that are not in the file; ignored");
+        }
+        // Topological order, lowest file position first among the ready nodes.
+        auto topological = [&](const std::vector<std::vector<uint32_t>>& depsIn) {
+            std::vector<uint32_t> waiting(f.nodes.size());
+            std::vector<std::vector<uint32_t>> dependents(f.nodes.size());
+            std::priority_queue<uint32_t, std::vector<uint32_t>, std::greater<>> ready;
+            for (uint32_t i = 0; i < f.nodes.size(); ++i)
             {
-                dependents[d].push_back(i);
+                waiting[i] = static_cast<uint32_t>(depsIn[i].size());
+                for (uint32_t d : depsIn[i])
+                {
+                    dependents[d].push_back(i);
+                }
+                if (waiting[i] == 0)
+                {
+                    ready.push(i);
+                }
             }
-            if (waiting[i] == 0)
+            std::vector<uint32_t> order;
+            while (!ready.empty())
             {
-                ready.push(i);
+                const uint32_t i = ready.top();
+                ready.pop();
+                order.push_back(i);
+                for (uint32_t next : dependents[i])
+                {
+                    if (--waiting[next] == 0)
+                    {
+                        ready.push(next);
+                    }
+                }
             }
+            return order;
+        };
+        std::vector<uint32_t> order = topological(depsOf);
+        if (order.size() != f.nodes.size())
+        {
+            // PyTorch-converted traces name each op's enclosing op in ctrl_deps (the call
+            // hierarchy, not an order); Chakra's et_feeder replays data_deps only. So do we.
+            const std::vector<uint32_t> dataOrder = topological(dataDeps);
+            if (dataOrder.size() != f.nodes.size())
+            {
+                throw FabricConfigError(f.path,
+                                        "the data_deps form a cycle (" +
+                                            std::to_string(f.nodes.size() - dataOrder.size()) +
+                                            " nodes never become ready)");
+            }
+            NS_LOG_WARN(f.path << ": ctrl_deps and data_deps together form a cycle; "
+                                  "replaying data_deps only");
+            order = dataOrder;
+            depsOf = dataDeps;
         }
         auto program = std::make_shared<RankProgram>();
         program->stage = 0;
@@ -691,19 +744,8 @@ ReadForeign(const std::vector<TraceFile>& files, std::vector<uint32_t> serverOfR
         std::vector<uint32_t> newIndex(f.nodes.size(), UINT32_MAX);
         std::vector<std::vector<uint32_t>> passOn(f.nodes.size()); // metadata: its deps
         std::map<uint32_t, uint32_t> seqOf;                        // per explicit group
-        uint32_t placed = 0;
-        while (!ready.empty())
+        for (uint32_t i : order)
         {
-            const uint32_t i = ready.top();
-            ready.pop();
-            ++placed;
-            for (uint32_t next : dependents[i])
-            {
-                if (--waiting[next] == 0)
-                {
-                    ready.push(next);
-                }
-            }
             const pb::Node& n = f.nodes[i];
             const Where where{f.path, "node " + std::to_string(n.id())};
             std::set<uint32_t> deps;
@@ -724,10 +766,17 @@ ReadForeign(const std::vector<TraceFile>& files, std::vector<uint32_t> serverOfR
             GraphNode g;
             g.label = n.name();
             g.deps.assign(deps.begin(), deps.end());
-            if (n.type() == pb::COMP_NODE)
+            int64_t commType = 0;
+            const bool hasCommType = GetInt(a, "comm_type", commType);
+            int64_t cpuOp = 0;
+            GetInt(a, "is_cpu_op", cpuOp);
+            // PyTorch's traces record a collective twice: the host's c10d call (a CPU op
+            // without comm_type) and its GPU kernel (with comm_type); the call is host time.
+            const bool hostCall = n.type() == pb::COMM_COLL_NODE && !hasCommType && cpuOp != 0;
+            if (n.type() == pb::COMP_NODE || hostCall)
             {
                 g.compute = true;
-                g.task.kind = "trace";
+                g.task.kind = hostCall ? "host-collective" : "trace";
                 int64_t ops = 0;
                 GetInt(a, "num_ops", ops);
                 g.task.flops = static_cast<double>(ops);
@@ -746,10 +795,10 @@ ReadForeign(const std::vector<TraceFile>& files, std::vector<uint32_t> serverOfR
                 uint32_t instance;
                 if (n.type() == pb::COMM_COLL_NODE)
                 {
-                    int64_t type = 0;
-                    if (!GetInt(a, "comm_type", type))
+                    const int64_t type = commType;
+                    if (!hasCommType)
                     {
-                        where.Fail("collective without comm_type");
+                        where.Fail("collective without comm_type (and not a CPU op)");
                     }
                     switch (type)
                     {
@@ -838,13 +887,6 @@ ReadForeign(const std::vector<TraceFile>& files, std::vector<uint32_t> serverOfR
             }
             newIndex[i] = static_cast<uint32_t>(program->nodes.size());
             program->nodes.push_back(std::move(g));
-        }
-        if (placed != f.nodes.size())
-        {
-            throw FabricConfigError(f.path,
-                                    "the dependencies form a cycle (" +
-                                        std::to_string(f.nodes.size() - placed) +
-                                        " nodes never become ready)");
         }
         programOf.push_back(static_cast<uint32_t>(programs.size()));
         programs.push_back(std::move(program));
