@@ -514,3 +514,132 @@ TEST_F(ChakraTraceTest, PublicSampleTrace)
     auto graph = std::make_shared<const ExecutionGraph>(g);
     EXPECT_EQ(Replay(one, graph, "analytical"), sum);
 }
+
+TEST_F(ChakraTraceTest, HierarchyCtrlDepsFallBackToDataDeps)
+{
+    // As Chakra's PyTorch converter writes them: ctrl_deps name the enclosing op (here the
+    // parent 1 encloses 2, which runs first by data_deps), and the thread's root (id 99) is
+    // not in the file.
+    const std::string prefix = TempPrefix("hierarchy");
+    ChakraProtoMsg::GlobalMetadata meta;
+    ChakraProtoMsg::Node parent;
+    parent.set_id(1);
+    parent.set_type(ChakraProtoMsg::COMP_NODE);
+    parent.set_duration_micros(7);
+    parent.add_ctrl_deps(99);
+    parent.add_data_deps(2);
+    ChakraProtoMsg::Node child;
+    child.set_id(2);
+    child.set_type(ChakraProtoMsg::COMP_NODE);
+    child.set_duration_micros(5);
+    child.add_ctrl_deps(1);
+    {
+        std::ofstream os(ChakraTrace::GetFileName(prefix, 0), std::ios::binary | std::ios::trunc);
+        WriteDelimited(os, {&meta, &parent, &child});
+    }
+    const ExecutionGraph g = ChakraTrace::Read(prefix);
+    const RankProgram& p = g.GetProgram(0);
+    ASSERT_EQ(p.nodes.size(), 2u);
+    EXPECT_EQ(p.nodes[0].task.measured, MicroSeconds(5));
+    EXPECT_EQ(p.nodes[1].deps, (std::vector<uint32_t>{0}));
+
+    // A cycle of data_deps is an error; so is a data dependency on a missing node.
+    child.add_data_deps(1);
+    {
+        std::ofstream os(ChakraTrace::GetFileName(prefix, 0), std::ios::binary | std::ios::trunc);
+        WriteDelimited(os, {&meta, &parent, &child});
+    }
+    EXPECT_NE(ErrorOf([&] { ChakraTrace::Read(prefix); }).find("data_deps form a cycle"),
+              std::string::npos);
+    child.clear_data_deps();
+    child.add_data_deps(42);
+    {
+        std::ofstream os(ChakraTrace::GetFileName(prefix, 0), std::ios::binary | std::ios::trunc);
+        WriteDelimited(os, {&meta, &parent, &child});
+    }
+    const std::string e = ErrorOf([&] { ChakraTrace::Read(prefix); });
+    EXPECT_NE(e.find(prefix + ".0.et: node 2: depends on node 42"), std::string::npos) << e;
+}
+
+TEST_F(ChakraTraceTest, ExportDeclaresItsProcessGroups)
+{
+    // Our files also read as foreign ones (without the aif.* attributes): pg_config names the
+    // members of every pg_name, and the program keeps its shape and groups.
+    const std::string yaml = "name: small\n"
+                             "model: {type: transformer, layers: 2, hidden: 1024, heads: 16, "
+                             "sequence: 256, vocabulary: 8000, dtype: bf16}\n"
+                             "training: {global-batch: 8, micro-batch: 1, recompute: none}\n"
+                             "parallelism: {tp: 2, pp: 2, dp: 2}\n";
+    const WorkloadDescription w = WorkloadReader::ReadString(yaml, "small", 8);
+    const ExecutionGraph graph =
+        CreateObject<WorkloadGenerator>()->Generate(w, {0, 0, 0, 0, 1, 1, 1, 1});
+    const std::string prefix = TempPrefix("declared");
+    ChakraTrace::Write(graph, prefix);
+    for (uint32_t r = 0; r < graph.GetNWorkers(); ++r)
+    {
+        // Drop aif.format: the reader then takes the file as foreign.
+        const std::string path = ChakraTrace::GetFileName(prefix, r);
+        std::ifstream in(path, std::ios::binary);
+        const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+        google::protobuf::io::ArrayInputStream raw(bytes.data(), static_cast<int>(bytes.size()));
+        google::protobuf::io::CodedInputStream cin(&raw);
+        std::vector<std::unique_ptr<google::protobuf::Message>> messages;
+        uint32_t size;
+        while (cin.ReadVarint32(&size))
+        {
+            const auto limit = cin.PushLimit(static_cast<int>(size));
+            if (messages.empty())
+            {
+                auto meta = std::make_unique<ChakraProtoMsg::GlobalMetadata>();
+                ASSERT_TRUE(meta->ParseFromCodedStream(&cin));
+                auto* attrs = meta->mutable_attr();
+                for (int i = 0; i < attrs->size(); ++i)
+                {
+                    if (attrs->Get(i).name() == "aif.format")
+                    {
+                        attrs->DeleteSubrange(i, 1);
+                        break;
+                    }
+                }
+                messages.push_back(std::move(meta));
+            }
+            else
+            {
+                auto node = std::make_unique<ChakraProtoMsg::Node>();
+                ASSERT_TRUE(node->ParseFromCodedStream(&cin));
+                messages.push_back(std::move(node));
+            }
+            cin.PopLimit(limit);
+        }
+        std::vector<const google::protobuf::Message*> view;
+        for (const auto& m : messages)
+        {
+            view.push_back(m.get());
+        }
+        std::ofstream os(path, std::ios::binary | std::ios::trunc);
+        WriteDelimited(os, view);
+    }
+    const ExecutionGraph foreign = ChakraTrace::Read(prefix);
+    ASSERT_EQ(foreign.GetNWorkers(), graph.GetNWorkers());
+    for (uint32_t r = 0; r < graph.GetNWorkers(); ++r)
+    {
+        const RankProgram& a = graph.GetProgram(r);
+        const RankProgram& b = foreign.GetProgram(r);
+        ASSERT_EQ(a.nodes.size(), b.nodes.size());
+        for (size_t i = 0; i < a.nodes.size(); ++i)
+        {
+            EXPECT_EQ(a.nodes[i].compute, b.nodes[i].compute);
+            EXPECT_EQ(a.nodes[i].deps, b.nodes[i].deps);
+            if (!a.nodes[i].compute)
+            {
+                EXPECT_EQ(a.nodes[i].op, b.nodes[i].op);
+                EXPECT_EQ(a.nodes[i].bytes, b.nodes[i].bytes);
+                EXPECT_EQ(a.nodes[i].seq, b.nodes[i].seq);
+                const GroupInstance ga = graph.GetGroup(r, a.nodes[i]);
+                const GroupInstance gb = foreign.GetGroup(r, b.nodes[i]);
+                EXPECT_EQ(ga.workers, gb.workers);
+                EXPECT_EQ(ga.self, gb.self);
+            }
+        }
+    }
+}

@@ -1119,6 +1119,25 @@ ChakraTrace::Write(const ExecutionGraph& graph, const std::string& prefix)
             PutList(attrs, "aif.group." + std::to_string(i), graph.GetGroups()[i].workers);
         }
         VisitWorkload(wl, WorkloadWriter{attrs});
+        // The members of this worker's groups, as PyTorch's traces declare process groups: what
+        // a reader without our aif.* attributes needs to know who takes part in each pg_name.
+        {
+            nlohmann::json pgs = nlohmann::json::array();
+            std::set<std::string> named;
+            for (const GraphNode& g : program.nodes)
+            {
+                if (g.compute)
+                {
+                    continue;
+                }
+                const GroupInstance gi = graph.GetGroup(w, g);
+                if (named.insert(GroupName(gi, g)).second)
+                {
+                    pgs.push_back({{"pg_name", GroupName(gi, g)}, {"ranks", gi.workers}});
+                }
+            }
+            PutString(attrs, "pg_config", pgs.dump());
+        }
 
         const std::string path = GetFileName(prefix, w);
         std::ofstream file(path, std::ios::binary | std::ios::trunc);
