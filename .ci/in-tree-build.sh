@@ -40,7 +40,7 @@ step "tools: only what ns-3's core/network/point-to-point and our module need (n
 # the module's test library links GoogleTest; rsync copies the module in; then the
 # third-party libraries the module itself uses (see the CMakeLists' in-tree branch).
 bash "$repo_root/tools/setup-debian.sh" cmake g++ make python3 dpkg-dev bzip2 xz-utils rsync \
-    googletest libgtest-dev libfmt-dev libyaml-cpp-dev nlohmann-json3-dev
+    googletest libgtest-dev libfmt-dev libyaml-cpp-dev nlohmann-json3-dev libprotobuf-dev protobuf-compiler
 
 mkdir -p "$work_dir"
 tree=$(find "$work_dir" -maxdepth 3 -type f -name ns3 -path "*/ns-$ns3_version/ns3" \

@@ -74,6 +74,20 @@ DefaultTopology()
     return helper.Build();
 }
 
+/// "64 MiB", "1 GiB", "4096 B": a size for labels.
+std::string
+SizeLabel(uint64_t bytes)
+{
+    const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    uint32_t u = 0;
+    while (u < 4 && bytes >= 1024 && bytes % 1024 == 0)
+    {
+        bytes /= 1024;
+        ++u;
+    }
+    return std::to_string(bytes) + " " + units[u];
+}
+
 } // namespace
 
 int
@@ -89,7 +103,14 @@ main(int argc, char* argv[])
     std::string topologyFile;
     uint32_t channels = 0;
     uint32_t root = 0;
+    std::string plotDir;
+    bool quiet = false;
     CommandLine cmd(__FILE__);
+    cmd.AddValue("plot",
+                 "Write pictures to this directory: busbw against size, the last size's link "
+                 "heat map and the topology coloured by its load (PNG, SVG, data, scripts)",
+                 plotDir);
+    cmd.AddValue("quiet", "No progress on stderr", quiet);
     cmd.AddValue("op",
                  "all-reduce, reduce-scatter, all-gather, broadcast, reduce, all-to-all, "
                  "send-recv",
@@ -175,17 +196,41 @@ main(int argc, char* argv[])
             "GB/s",
             "GB/s",
             "p/a");
+        std::vector<CollectiveReport> rows;
+        std::vector<PortUsage> lastPorts;
+        FabricLinkUsage usage(topology);
+        const bool progress = FabricProgress::ShouldShow(quiet);
+        FabricProgress meter(std::cerr);
         for (uint64_t bytes = first; bytes <= last; bytes *= stepFactor)
         {
             CollectiveReport report;
+            usage.Start();
+            if (progress)
+            {
+                meter.Start(op + " " + SizeLabel(bytes));
+                meter.SetExpectedEnd(
+                    Simulator::Now() +
+                    comm->Estimate(operation, bytes, root, (root + 1) % ranks.size())
+                        .analyticalTime);
+            }
             comm->Start(operation,
                         bytes,
-                        MakeCallback(+[](CollectiveReport* out, const CollectiveReport& r) {
+                        MakeCallback(+[](CollectiveReport* out,
+                                         std::vector<PortUsage>* ports,
+                                         const FabricLinkUsage* links,
+                                         const CollectiveReport& r) {
                             *out = r;
-                        }).Bind(&report),
+                            // At completion: later events (timers) would dilute utilisation.
+                            *ports = links->MeasurePorts();
+                        }).Bind(&report, &lastPorts, &usage),
                         root,
                         (root + 1) % ranks.size());
             Simulator::Run();
+            if (progress)
+            {
+                meter.Stop();
+            }
+            rows.push_back(report);
             if (!report.fallback.empty())
             {
                 fmt::print("# {:>12} {}\n", "", report.fallback);
@@ -206,6 +251,29 @@ main(int argc, char* argv[])
             if (boundBy)
             {
                 fmt::print("# {:>12} {}\n", "", report.links.GetBoundBy());
+            }
+        }
+        if (!plotDir.empty())
+        {
+            FabricPlotHelper plots(plotDir);
+            const std::string where =
+                std::to_string(ranks.size()) + " GPUs of " + topology->GetDescription().name;
+            std::vector<std::string> files =
+                plots.PlotBusBandwidth(op + "-busbw", op + " busbw, " + where, rows);
+            for (const auto& f : plots.PlotLinkHeatMap(
+                     op + "-links",
+                     "link utilisation, " + op + " " + SizeLabel(rows.back().bytes) + ", " + where,
+                     lastPorts))
+            {
+                files.push_back(f);
+            }
+            for (const auto& f : plots.PlotTopology("topology", topology, lastPorts))
+            {
+                files.push_back(f);
+            }
+            for (const auto& f : files)
+            {
+                fmt::print("# wrote {}\n", f);
             }
         }
         Simulator::Destroy();

@@ -17,6 +17,8 @@
  *
  *   training-run --workload=examples/workloads/llama-70b.yaml --topology=... --iterations=2
  *   training-run --slowdown="ns3::UniformRandomVariable[Min=1|Max=1.3]" --stragglers=5:0:2.0
+ *   training-run --chakra=/tmp/mainjob   (replay the Chakra trace /tmp/mainjob.<rank>.et, as
+ *                                         workload-info --chakra-out writes it, or a foreign one)
  */
 
 #include "ns3/ai-fabric-module.h"
@@ -138,6 +140,7 @@ main(int argc, char* argv[])
     bool perWorker = false;
     std::string astraSimFile;
     AstraSimImportOptions astraSim;
+    std::string chakra;
 
     CommandLine cmd(__FILE__);
     cmd.AddValue("workload", "Workload file (YAML)", workloadFile);
@@ -165,6 +168,9 @@ main(int argc, char* argv[])
                  "With --astra-sim HYBRID_DATA_MODEL / HYBRID_MODEL_DATA: the first dimension "
                  "(0: the GPUs of a server)",
                  astraSim.modelParallel);
+    cmd.AddValue("chakra",
+                 "Replay this Chakra trace (files PREFIX.<rank>.et) instead of --workload",
+                 chakra);
     cmd.Parse(argc, argv);
 
     try
@@ -180,13 +186,13 @@ main(int argc, char* argv[])
         Ptr<FabricTopology> topology =
             TopologyHelper().Build(TopologyReader::ReadFile(FindFile(topologyFile)));
         std::shared_ptr<const ExecutionGraph> graph;
-        if (astraSimFile.empty())
+        if (astraSimFile.empty() && chakra.empty())
         {
             graph = TrainingHelper::Generate(
                 topology,
                 TrainingHelper::ReadWorkload(topology, FindFile(workloadFile)));
         }
-        else
+        else if (chakra.empty())
         {
             // An ASTRA-sim text workload replayed on this topology's GPUs.
             workloadFile = astraSimFile;
@@ -194,6 +200,11 @@ main(int argc, char* argv[])
                 AstraSimWorkloadReader::ReadFile(FindFile(astraSimFile)),
                 WorkloadPlacement::ServersOf(topology->GetDescription()),
                 astraSim));
+        }
+        else
+        {
+            graph = TrainingHelper::ReadChakra(topology, chakra);
+            workloadFile = chakra + ".<rank>.et";
         }
         const WorkloadDescription& workload = graph->GetWorkload();
 

@@ -16,6 +16,8 @@
  *   workload-info --workload=examples/workloads/gpt3-175b.yaml --gpus=1536
  *   workload-info --workload=examples/workloads/llama-70b.yaml
  *       --topology=examples/topologies/dgx-h100-32node-ndr-railopt.yaml --nodes=1
+ *   workload-info --workload=examples/workloads/gpt-mainjob.yaml
+ *       --topology=examples/topologies/dgx-h100-4node-ndr-railopt.yaml --chakra-out=/tmp/mainjob
  */
 
 #include "ns3/ai-fabric-module.h"
@@ -23,6 +25,7 @@
 
 #include <chrono>
 #include <fmt/core.h>
+#include <fstream>
 #include <iostream>
 #include <map>
 
@@ -154,6 +157,7 @@ main(int argc, char* argv[])
     bool nodes = false;
     std::string astraSimFile;
     AstraSimImportOptions astraSim;
+    std::string chakraOut;
     CommandLine cmd(__FILE__);
     cmd.AddValue("workload", "Workload file (YAML)", workloadFile);
     cmd.AddValue("topology", "Topology file: GPUs, servers and GPU models from it", topologyFile);
@@ -175,6 +179,9 @@ main(int argc, char* argv[])
                  "With --astra-sim HYBRID_DATA_MODEL / HYBRID_MODEL_DATA: the first dimension "
                  "(0: the GPUs of a server)",
                  astraSim.modelParallel);
+    cmd.AddValue("chakra-out",
+                 "Export the graph as a Chakra trace, one file PREFIX.<rank>.et per worker",
+                 chakraOut);
     cmd.Parse(argc, argv);
 
     try
@@ -272,6 +279,23 @@ main(int argc, char* argv[])
                    graph.GetTotalNodes(),
                    graph.GetNWorkers(),
                    generateSeconds);
+        if (!chakraOut.empty())
+        {
+            const double t1 = WallClockNow();
+            const auto files = ChakraTrace::Write(graph, chakraOut);
+            uint64_t bytes = 0;
+            for (const auto& f : files)
+            {
+                std::ifstream in(f, std::ios::binary | std::ios::ate);
+                bytes += static_cast<uint64_t>(in.tellg());
+            }
+            fmt::print("chakra     {} files {} .. {}, {:.1f} KiB, written in {:.3f} s\n",
+                       files.size(),
+                       files.front(),
+                       files.back(),
+                       bytes / 1024.0,
+                       WallClockNow() - t1);
+        }
 
         const GpuSpec spec = GpuSpec::Preset(models.empty() || models[0].empty() ? gpu : models[0]);
         for (const auto& program : graph.GetPrograms())

@@ -41,6 +41,12 @@ FabricPlotHelper::HaveGnuplot()
     return std::system("command -v gnuplot > /dev/null 2>&1") == 0;
 }
 
+bool
+FabricPlotHelper::HaveDot()
+{
+    return std::system("command -v dot > /dev/null 2>&1") == 0;
+}
+
 namespace
 {
 
@@ -115,7 +121,7 @@ FabricPlotHelper::PlotBusBandwidth(const std::string& name,
     files.push_back(m_directory + "/" + name + ".dat");
     Gnuplot plot("", title);
     plot.SetLegend("message size S (bytes)", "busbw (GB/s, nccl-tests)");
-    plot.SetExtra("set logscale x 2\nset grid\nset key left top\nset format x '%.0s%cB'");
+    plot.SetExtra("set logscale x 2\nset grid\nset key left top\nset format x '%.0b %BB'");
     plot.AddDataset(packet);
     plot.AddDataset(model);
     std::ostringstream script;
@@ -123,6 +129,9 @@ FabricPlotHelper::PlotBusBandwidth(const std::string& name,
     Render(name, script.str(), files);
     return files;
 }
+
+/// The heat map's value for a cell with no port.
+constexpr double kNoPort = -0.02;
 
 std::vector<std::string>
 FabricPlotHelper::PlotLinkHeatMap(const std::string& name,
@@ -156,8 +165,9 @@ FabricPlotHelper::PlotLinkHeatMap(const std::string& name,
         const auto& list = byClass[classes[row]];
         for (size_t col = 0; col < widest; ++col)
         {
-            const double u = col < list.size() ? list[col]->utilisation
-                                               : std::numeric_limits<double>::quiet_NaN();
+            // A class with fewer ports leaves cells: gnuplot's image style needs every cell,
+            // so they get a value below the colour range, drawn white.
+            const double u = col < list.size() ? list[col]->utilisation : kNoPort;
             map.Add(static_cast<double>(col), static_cast<double>(row), u);
             if (col < list.size())
             {
@@ -178,8 +188,10 @@ FabricPlotHelper::PlotLinkHeatMap(const std::string& name,
     ytics << ")";
     Gnuplot plot("", title);
     plot.SetLegend("port (in the topology's link order)", "");
-    plot.SetExtra("set view map\nset cbrange [0:1]\nset cblabel 'busy time / run'\n"
-                  "set palette defined (0 '#1a9850', 0.5 '#fee08b', 1 '#d73027')\n"
+    plot.SetExtra("set view map\nset lmargin 24\nset cbrange [-0.02:1]\nset cbtics 0,0.2,1\n"
+                  "set cblabel 'busy time / run'\n"
+                  "set palette defined (-0.02 'white', 0 '#1a9850', 0.5 '#fee08b', 1 "
+                  "'#d73027')\n"
                   "set xrange [-0.5:" +
                   std::to_string(widest - 0.5) + "]\nset yrange [-0.5:" +
                   std::to_string(classes.size() - 0.5) + "]\nunset key\n" + ytics.str());
@@ -232,6 +244,40 @@ FabricPlotHelper::PlotIterationBreakdown(const std::string& name,
               "title 'exposed communication' lc rgb '#d73027', '' using 4 title 'idle "
               "(bubble, waiting)' lc rgb '#bbbbbb'\n";
     Render(name, script.str(), files);
+    return files;
+}
+
+std::vector<std::string>
+FabricPlotHelper::PlotTopology(const std::string& name,
+                               Ptr<FabricTopology> topology,
+                               const std::vector<PortUsage>& ports) const
+{
+    std::vector<std::string> files;
+    std::map<std::string, double> load;
+    for (const auto& p : ports)
+    {
+        load[p.name] = p.utilisation;
+    }
+    std::ostringstream dot;
+    topology->WriteDot(dot, ports.empty() ? nullptr : &load);
+    const std::string base = m_directory + "/" + name;
+    WriteFile(base + ".dot", dot.str());
+    files.push_back(base + ".dot");
+    if (!HaveDot())
+    {
+        NS_LOG_WARN("graphviz is not installed: " << base << ".dot is not rendered");
+        return files;
+    }
+    for (const std::string extension : {"png", "svg"})
+    {
+        const std::string command = "dot -T" + extension + " '" + base + ".dot' -o '" + base + "." +
+                                    extension + "' > /dev/null 2>&1";
+        if (std::system(command.c_str()) != 0)
+        {
+            throw FabricConfigError("FabricPlotHelper", "dot failed on " + base + ".dot");
+        }
+        files.push_back(base + "." + extension);
+    }
     return files;
 }
 

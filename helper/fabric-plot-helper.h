@@ -9,6 +9,7 @@
 
 #include "ns3/communicator.h"
 #include "ns3/fabric-link-usage.h"
+#include "ns3/fabric-topology.h"
 #include "ns3/training-report.h"
 
 #include <string>
@@ -69,8 +70,23 @@ class FabricPlotHelper
                                                     const TrainingReport& report,
                                                     uint32_t iteration = 0) const;
 
+    /**
+     * \brief The topology as Graphviz DOT (FabricTopology::WriteDot), its links coloured by the
+     * ports' utilisation when given, rendered to PNG and SVG when Debian's graphviz is there.
+     * \param name the picture's name
+     * \param topology the fabric
+     * \param ports the ports' utilisation after a run (empty: no colouring)
+     * \return the files written
+     */
+    std::vector<std::string> PlotTopology(const std::string& name,
+                                          Ptr<FabricTopology> topology,
+                                          const std::vector<PortUsage>& ports = {}) const;
+
     /** \return true if a gnuplot program is on the PATH */
     static bool HaveGnuplot();
+
+    /** \return true if graphviz's dot is on the PATH */
+    static bool HaveDot();
 
   private:
     /**

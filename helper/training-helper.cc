@@ -6,6 +6,7 @@
 
 #include "training-helper.h"
 
+#include "ns3/chakra-trace.h"
 #include "ns3/log.h"
 #include "ns3/training-application.h"
 #include "ns3/workload-generator.h"
@@ -49,6 +50,17 @@ TrainingHelper::Generate(Ptr<FabricTopology> topology, const WorkloadDescription
     }
     Ptr<WorkloadGenerator> generator = CreateObject<WorkloadGenerator>();
     return std::make_shared<const ExecutionGraph>(generator->Generate(workload, servers));
+}
+
+std::shared_ptr<const ExecutionGraph>
+TrainingHelper::ReadChakra(Ptr<FabricTopology> topology, const std::string& prefix)
+{
+    std::vector<uint32_t> servers;
+    for (uint32_t r = 0; r < topology->GetNRanks(); ++r)
+    {
+        servers.push_back(topology->GetServer(r));
+    }
+    return std::make_shared<const ExecutionGraph>(ChakraTrace::Read(prefix, servers));
 }
 
 Ptr<TrainingJob>

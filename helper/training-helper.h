@@ -65,6 +65,17 @@ class TrainingHelper
                                                           const WorkloadDescription& workload);
 
     /**
+     * \brief Read a Chakra execution trace, one file per worker (`<prefix>.<worker>.et`), for
+     * a topology: a trace that ai-fabric wrote gives back its graph; a foreign one runs worker
+     * w on rank w of the topology's servers (see ChakraTrace).
+     * \param topology the fabric
+     * \param prefix the trace's path prefix
+     * \return the graph (errors: FabricConfigError naming the file and node)
+     */
+    static std::shared_ptr<const ExecutionGraph> ReadChakra(Ptr<FabricTopology> topology,
+                                                            const std::string& prefix);
+
+    /**
      * \brief Make a job and install its applications, started at time 0.
      * \param topology the fabric
      * \param graph the job's graph

@@ -9,6 +9,7 @@
 #include "ns3/fabric-config-error.h"
 #include "ns3/log.h"
 
+#include <algorithm>
 #include <map>
 
 namespace ns3
@@ -39,6 +40,23 @@ WorkloadGroupName(WorkloadGroup group)
     return "?";
 }
 
+bool
+operator==(const GraphNode& a, const GraphNode& b)
+{
+    return a.compute == b.compute && a.task.kind == b.task.kind && a.task.flops == b.task.flops &&
+           a.task.hbmBytes == b.task.hbmBytes && a.task.dtype == b.task.dtype &&
+           a.task.measured == b.task.measured && a.phase == b.phase && a.group == b.group &&
+           a.op == b.op && a.bytes == b.bytes && a.seq == b.seq && a.microBatch == b.microBatch &&
+           a.chunk == b.chunk && a.layer == b.layer && a.label == b.label && a.deps == b.deps &&
+           a.instance == b.instance;
+}
+
+bool
+operator!=(const GraphNode& a, const GraphNode& b)
+{
+    return !(a == b);
+}
+
 ExecutionGraph::ExecutionGraph() = default;
 
 ExecutionGraph::ExecutionGraph(const WorkloadDescription& workload,
@@ -48,6 +66,40 @@ ExecutionGraph::ExecutionGraph(const WorkloadDescription& workload,
       m_placement(placement),
       m_programs(std::move(programs))
 {
+}
+
+ExecutionGraph::ExecutionGraph(const WorkloadDescription& workload,
+                               const WorkloadPlacement& placement,
+                               std::vector<std::shared_ptr<const RankProgram>> programs,
+                               std::vector<uint32_t> programOf,
+                               std::vector<GroupInstance> groups)
+    : m_workload(workload),
+      m_placement(placement),
+      m_programs(std::move(programs)),
+      m_programOf(std::move(programOf)),
+      m_groups(std::move(groups))
+{
+    NS_LOG_FUNCTION(this);
+    if (!m_programOf.empty() && m_programOf.size() != m_placement.GetNWorkers())
+    {
+        throw FabricConfigError("ExecutionGraph",
+                                "programOf has " + std::to_string(m_programOf.size()) +
+                                    " entries for " + std::to_string(GetNWorkers()) + " workers");
+    }
+    for (uint32_t p : m_programOf)
+    {
+        if (p >= m_programs.size())
+        {
+            throw FabricConfigError("ExecutionGraph",
+                                    "program index " + std::to_string(p) + " out of range");
+        }
+    }
+    for (size_t i = 0; i < m_groups.size(); ++i)
+    {
+        // Explicit groups get ids of their own kind, above every WorkloadGroup's.
+        m_groups[i].id = (uint64_t(0xff) << 56) | i;
+        m_groups[i].self = 0;
+    }
 }
 
 const WorkloadDescription&
@@ -71,7 +123,44 @@ ExecutionGraph::GetNWorkers() const
 const RankProgram&
 ExecutionGraph::GetProgram(uint32_t worker) const
 {
-    return *m_programs.at(m_placement.GetCoord(worker).pp);
+    return *m_programs.at(GetProgramIndex(worker));
+}
+
+uint32_t
+ExecutionGraph::GetProgramIndex(uint32_t worker) const
+{
+    return m_programOf.empty() ? m_placement.GetCoord(worker).pp : m_programOf.at(worker);
+}
+
+const std::vector<GroupInstance>&
+ExecutionGraph::GetGroups() const
+{
+    return m_groups;
+}
+
+GroupInstance
+ExecutionGraph::GetGroup(uint32_t worker, const GraphNode& node) const
+{
+    if (node.instance == UINT32_MAX)
+    {
+        return GetGroup(worker, node.group);
+    }
+    if (node.instance >= m_groups.size())
+    {
+        throw FabricConfigError("ExecutionGraph",
+                                "worker " + std::to_string(worker) + ": group index " +
+                                    std::to_string(node.instance) + " out of range");
+    }
+    GroupInstance g = m_groups[node.instance];
+    auto it = std::find(g.workers.begin(), g.workers.end(), worker);
+    if (it == g.workers.end())
+    {
+        throw FabricConfigError("ExecutionGraph",
+                                "worker " + std::to_string(worker) + " is not a member of group '" +
+                                    g.name + "'");
+    }
+    g.self = static_cast<uint32_t>(it - g.workers.begin());
+    return g;
 }
 
 const std::vector<std::shared_ptr<const RankProgram>>&
@@ -223,7 +312,7 @@ ExecutionGraph::GetCriticalPath(
     auto finish = [&](uint32_t w, uint32_t i, int64_t t) {
         ++done;
         end = std::max(end, t);
-        const uint32_t s = m_placement.GetCoord(w).pp;
+        const uint32_t s = GetProgramIndex(w);
         for (uint32_t next : dependents[s][i])
         {
             ready[w][next] = std::max(ready[w][next], t);
@@ -243,7 +332,7 @@ ExecutionGraph::GetCriticalPath(
             finish(w, i, ready[w][i] + computeTime(w, node).GetPicoSeconds());
             continue;
         }
-        const GroupInstance g = GetGroup(w, node.group);
+        const GroupInstance g = GetGroup(w, node);
         const std::pair<uint64_t, uint32_t> key{g.id, node.seq};
         Pending& op = ops[key];
         op.arrived++;

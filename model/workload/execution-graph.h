@@ -84,7 +84,26 @@ struct GraphNode
     uint32_t layer{UINT32_MAX};                //!< the layer, if any
     std::string label;                         //!< for timelines: "F3 L12 attention"
     std::vector<uint32_t> deps;                //!< earlier nodes of the program
+    /// collective: index of its group among the graph's explicit groups
+    /// (ExecutionGraph::GetGroups, imported traces); UINT32_MAX: `group` of the placement
+    uint32_t instance{UINT32_MAX};
 };
+
+/**
+ * \ingroup ai-fabric
+ * \param a a node
+ * \param b another
+ * \return whether every field of the two (the compute task's included) is the same
+ */
+bool operator==(const GraphNode& a, const GraphNode& b);
+
+/**
+ * \ingroup ai-fabric
+ * \param a a node
+ * \param b another
+ * \return !(a == b)
+ */
+bool operator!=(const GraphNode& a, const GraphNode& b);
 
 /**
  * \ingroup ai-fabric
@@ -109,6 +128,7 @@ struct GroupInstance
     uint64_t id{0};                //!< unique over the graph (kind and index)
     std::vector<uint32_t> workers; //!< members, in communicator rank order
     uint32_t self{0};              //!< the worker's communicator rank
+    std::string name;              //!< explicit groups: its name (a trace's pg_name)
 };
 
 /**
@@ -130,6 +150,22 @@ class ExecutionGraph
                    const WorkloadPlacement& placement,
                    std::vector<std::shared_ptr<const RankProgram>> programs);
 
+    /**
+     * \brief A graph whose workers need not run their stage's program, with groups that need
+     * not follow the placement (an imported trace).
+     * \param workload the workload
+     * \param placement its placement
+     * \param programs the distinct programs
+     * \param programOf per worker: the index of its program (empty: its pipeline stage)
+     * \param groups the explicit groups that nodes name by GraphNode::instance (their `id`
+     * and `self` are set here)
+     */
+    ExecutionGraph(const WorkloadDescription& workload,
+                   const WorkloadPlacement& placement,
+                   std::vector<std::shared_ptr<const RankProgram>> programs,
+                   std::vector<uint32_t> programOf,
+                   std::vector<GroupInstance> groups);
+
     /** \return the workload */
     const WorkloadDescription& GetWorkload() const;
     /** \return the placement */
@@ -138,8 +174,20 @@ class ExecutionGraph
     uint32_t GetNWorkers() const;
     /** \param worker a worker \return its program */
     const RankProgram& GetProgram(uint32_t worker) const;
-    /** \return the programs, per stage */
+    /** \return the programs, per stage (or as GetProgramIndex numbers them) */
     const std::vector<std::shared_ptr<const RankProgram>>& GetPrograms() const;
+    /** \param worker a worker \return the index of its program in GetPrograms() */
+    uint32_t GetProgramIndex(uint32_t worker) const;
+    /** \return the explicit groups (empty for generated graphs) */
+    const std::vector<GroupInstance>& GetGroups() const;
+
+    /**
+     * \param worker a worker
+     * \param node one of its collective nodes
+     * \return the group instance the node runs on (its explicit group, else its
+     * WorkloadGroup's instance from the placement)
+     */
+    GroupInstance GetGroup(uint32_t worker, const GraphNode& node) const;
 
     /**
      * \param worker a worker
@@ -167,6 +215,8 @@ class ExecutionGraph
     WorkloadDescription m_workload;                             //!< the workload
     WorkloadPlacement m_placement;                              //!< its placement
     std::vector<std::shared_ptr<const RankProgram>> m_programs; //!< per stage
+    std::vector<uint32_t> m_programOf;                          //!< per worker, if not by stage
+    std::vector<GroupInstance> m_groups;                        //!< explicit groups
 };
 
 } // namespace ns3

@@ -263,7 +263,13 @@ TrainingApplication::CollectiveDone(uint32_t node, Time start, Time end)
     if (end > start)
     {
         m_commSpans.emplace_back(start, end);
-        m_job->Record(m_worker, WorkloadGroupName(n.group), n.label, start, end);
+        // An imported trace's explicit group names its own track ("pg 0", "p2p 0->1").
+        m_job->Record(m_worker,
+                      n.instance == UINT32_MAX ? WorkloadGroupName(n.group)
+                                               : m_job->GetGraph().GetGroups().at(n.instance).name,
+                      n.label,
+                      start,
+                      end);
     }
     Finish(node);
 }

@@ -323,7 +323,7 @@ TrainingJob::Arrive(uint32_t worker, uint32_t iteration, uint32_t node, Collecti
         PushPull(worker, n.bytes, done);
         return;
     }
-    const GroupInstance g = graph.GetGroup(worker, n.group);
+    const GroupInstance g = graph.GetGroup(worker, n);
     if (g.workers.size() < 2)
     {
         const Time now = Simulator::Now();
@@ -353,11 +353,12 @@ TrainingJob::Launch(const GroupInstance& g, const GraphNode& node, Pending op)
     const Time start = Simulator::Now();
     const uint64_t bytes = op.bytes;
     const WorkloadGroup group = node.group;
+    const std::string name = g.name;
     const CollectiveOp collective = node.op;
     auto finish =
-        [this, start, bytes, group, collective](const std::vector<CollectiveDone>& members,
-                                                Time analytical) {
-            Account(group, collective, bytes, start, analytical);
+        [this, start, bytes, group, name, collective](const std::vector<CollectiveDone>& members,
+                                                      Time analytical) {
+            Account(group, name, collective, bytes, start, analytical);
             const Time end = Simulator::Now();
             for (const auto& done : members)
             {
@@ -435,6 +436,7 @@ TrainingJob::PushPull(uint32_t worker, uint64_t bytes, CollectiveDone done)
             const Time oneWay = GetEstimate(id, comm, CollectiveOp::SEND_RECV, shard);
             Simulator::Schedule(oneWay + oneWay, [this, shardDone, shard, oneWay]() {
                 Account(WorkloadGroup::DP,
+                        "",
                         CollectiveOp::SEND_RECV,
                         2 * shard,
                         Simulator::Now() - oneWay - oneWay,
@@ -455,6 +457,7 @@ TrainingJob::PushPull(uint32_t worker, uint64_t bytes, CollectiveDone done)
                                             [this, shard, shardDone, shardStart, pushModel](
                                                 const CollectiveReport& pull) {
                                                 Account(WorkloadGroup::DP,
+                                                        "",
                                                         CollectiveOp::SEND_RECV,
                                                         2 * shard,
                                                         shardStart,
@@ -471,6 +474,7 @@ TrainingJob::PushPull(uint32_t worker, uint64_t bytes, CollectiveDone done)
 
 void
 TrainingJob::Account(WorkloadGroup group,
+                     const std::string& groupName,
                      CollectiveOp op,
                      uint64_t bytes,
                      Time start,
@@ -480,7 +484,8 @@ TrainingJob::Account(WorkloadGroup group,
     const std::string name =
         GetGraph().GetWorkload().plan.mode != TrainingMode::SYNC && group == WorkloadGroup::DP
             ? std::string("ps")
-            : WorkloadGroupName(group);
+        : groupName.empty() ? WorkloadGroupName(group)
+                            : groupName;
     GroupUsageRecord& usage = m_groupUsage[name];
     usage.group = name;
     usage.ops++;

@@ -253,12 +253,18 @@ class TrainingJob : public Object
     /**
      * \brief Account a completed collective.
      * \param group its group
+     * \param groupName its explicit group's name (empty: the WorkloadGroup's)
      * \param op the operation
      * \param bytes its size
      * \param start start
      * \param analytical the analytical duration of its schedule
      */
-    void Account(WorkloadGroup group, CollectiveOp op, uint64_t bytes, Time start, Time analytical);
+    void Account(WorkloadGroup group,
+                 const std::string& groupName,
+                 CollectiveOp op,
+                 uint64_t bytes,
+                 Time start,
+                 Time analytical);
 
     Ptr<FabricTopology> m_topology;                              //!< the fabric
     std::shared_ptr<const ExecutionGraph> m_graph;               //!< the iteration
