@@ -141,6 +141,8 @@ main(int argc, char* argv[])
     std::string astraSimFile;
     AstraSimImportOptions astraSim;
     std::string chakra;
+    std::string plotDir;
+    bool quiet = false;
 
     CommandLine cmd(__FILE__);
     cmd.AddValue("workload", "Workload file (YAML)", workloadFile);
@@ -171,6 +173,11 @@ main(int argc, char* argv[])
     cmd.AddValue("chakra",
                  "Replay this Chakra trace (files PREFIX.<rank>.et) instead of --workload",
                  chakra);
+    cmd.AddValue("plot",
+                 "Write pictures to this directory: each backend's iteration breakdown per "
+                 "worker, the packet run's link heat map and the topology coloured by its load",
+                 plotDir);
+    cmd.AddValue("quiet", "No progress on stderr", quiet);
     cmd.Parse(argc, argv);
 
     try
@@ -234,7 +241,19 @@ main(int argc, char* argv[])
         const double t1 =
             std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
                 .count();
+        FabricLinkUsage portUsage(topology);
+        portUsage.Start();
+        FabricProgress meter(std::cerr);
+        const bool progress = FabricProgress::ShouldShow(quiet);
+        if (progress)
+        {
+            meter.Start(workload.name);
+        }
         Simulator::Run();
+        if (progress)
+        {
+            meter.Stop();
+        }
         const double t2 =
             std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
                 .count();
@@ -409,6 +428,40 @@ main(int argc, char* argv[])
                 throw FabricConfigError("--timeline", "cannot write " + timelineFile);
             }
             fmt::print("wrote      {} (open in ui.perfetto.dev)\n", timelineFile);
+        }
+        if (!plotDir.empty())
+        {
+            FabricPlotHelper plots(plotDir);
+            std::vector<std::string> files;
+            for (const auto& r : reports)
+            {
+                for (const auto& f : plots.PlotIterationBreakdown("iteration-" + r.backend, r))
+                {
+                    files.push_back(f);
+                }
+            }
+            const bool packet = backend == "both" || backend == "packet";
+            const std::vector<PortUsage> ports =
+                packet ? portUsage.MeasurePorts() : std::vector<PortUsage>{};
+            if (packet)
+            {
+                for (const auto& f :
+                     plots.PlotLinkHeatMap("links",
+                                           "link utilisation, " + workload.name + " on " +
+                                               topology->GetDescription().name,
+                                           ports))
+                {
+                    files.push_back(f);
+                }
+            }
+            for (const auto& f : plots.PlotTopology("topology", topology, ports))
+            {
+                files.push_back(f);
+            }
+            for (const auto& f : files)
+            {
+                fmt::print("wrote      {}\n", f);
+            }
         }
         Simulator::Destroy();
     }

@@ -238,7 +238,7 @@ FabricPlotHelper::PlotIterationBreakdown(const std::string& name,
            << "set xlabel 'worker (GPU rank)'\nset ylabel 'time (us)'\n"
            << "set style data histograms\nset style histogram rowstacked\n"
            << "set style fill solid 0.8 border -1\nset boxwidth 0.8\n"
-           << "set key outside right top\nset yrange [0:*]\nset grid ytics\n"
+           << "set key outside bottom center horizontal\nset yrange [0:*]\nset grid ytics\n"
            << "plot '" << name << ".dat' using 2:xtic(int($1) % " << every
            << " == 0 ? stringcolumn(1) : '') title 'compute' lc rgb '#4575b4', '' using 3 "
               "title 'exposed communication' lc rgb '#d73027', '' using 4 title 'idle "
