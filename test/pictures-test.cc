@@ -8,6 +8,8 @@
 // data files hold the run's numbers; the topology's DOT passes graphviz; progress stays off
 // when stderr is not a terminal.
 
+#include "ai-fabric-test-util.h"
+
 #include "ns3/ai-fabric-module.h"
 #include "ns3/core-module.h"
 #include "ns3/network-module.h"
@@ -67,11 +69,15 @@ ExpectRendered(const std::vector<std::string>& files, const std::string& base)
     }
 }
 
+/// The module's fixture: picosecond clock, a clean simulator after each test.
+class PicturesTest : public FabricTest
+{
+};
+
 } // namespace
 
-TEST(PicturesTest, BusBandwidthHeatMapAndTopologyHoldTheRunsNumbers)
+TEST_F(PicturesTest, BusBandwidthHeatMapAndTopologyHoldTheRunsNumbers)
 {
-    Time::SetResolution(Time::PS);
     Ptr<FabricTopology> topology = TopologyHelper().Build(TopologyReader::ReadFile(
         std::string(AIFABRIC_TEST_DATA_DIR) + "/../../examples/topologies/dgx-h100-node.yaml"));
     std::vector<uint32_t> ranks;
@@ -164,7 +170,7 @@ TEST(PicturesTest, BusBandwidthHeatMapAndTopologyHoldTheRunsNumbers)
     Simulator::Destroy();
 }
 
-TEST(PicturesTest, IterationBreakdownHoldsEveryWorkersTimes)
+TEST_F(PicturesTest, IterationBreakdownHoldsEveryWorkersTimes)
 {
     TrainingReport report;
     report.workload = "w";
@@ -207,7 +213,7 @@ TEST(PicturesTest, IterationBreakdownHoldsEveryWorkersTimes)
                  FabricConfigError);
 }
 
-TEST(PicturesTest, ProgressIsOffWithoutATerminalOrWhenQuiet)
+TEST_F(PicturesTest, ProgressIsOffWithoutATerminalOrWhenQuiet)
 {
     // ctest gives the test a pipe, not a terminal: progress must not show.
     EXPECT_FALSE(FabricProgress::ShouldShow(true));
