@@ -10,6 +10,7 @@
 #include "ns3/gnuplot.h"
 #include "ns3/log.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -124,6 +125,64 @@ FabricPlotHelper::PlotBusBandwidth(const std::string& name,
     plot.SetExtra("set logscale x 2\nset grid\nset key left top\nset format x '%.0b %BB'");
     plot.AddDataset(packet);
     plot.AddDataset(model);
+    std::ostringstream script;
+    plot.GenerateOutput(script);
+    Render(name, script.str(), files);
+    return files;
+}
+
+std::vector<std::string>
+FabricPlotHelper::PlotSeries(const std::string& name,
+                             const std::string& title,
+                             const std::string& xLabel,
+                             const std::string& yLabel,
+                             const std::vector<std::string>& series,
+                             const std::vector<std::vector<double>>& rows,
+                             bool logX,
+                             bool logY,
+                             const std::string& extra) const
+{
+    std::vector<std::string> files;
+    std::ostringstream dat;
+    dat << "# x";
+    for (const auto& s : series)
+    {
+        dat << " " << s;
+    }
+    dat << "\n";
+    std::vector<Gnuplot2dDataset> sets;
+    for (const auto& s : series)
+    {
+        sets.emplace_back(s);
+        sets.back().SetStyle(Gnuplot2dDataset::LINES_POINTS);
+    }
+    for (const auto& row : rows)
+    {
+        for (size_t i = 0; i < row.size(); ++i)
+        {
+            dat << (i ? " " : "") << row[i];
+        }
+        dat << "\n";
+        for (size_t i = 0; i + 1 < row.size() && i < sets.size(); ++i)
+        {
+            if (std::isfinite(row[i + 1]))
+            {
+                sets[i].Add(row[0], row[i + 1]);
+            }
+        }
+    }
+    WriteFile(m_directory + "/" + name + ".dat", dat.str());
+    files.push_back(m_directory + "/" + name + ".dat");
+    Gnuplot plot("", title);
+    plot.SetLegend(xLabel, yLabel);
+    std::string settings = "set grid\nset key outside right top\n";
+    settings += logX ? "set logscale x\n" : "";
+    settings += logY ? "set logscale y\n" : "";
+    plot.SetExtra(settings + extra);
+    for (const auto& s : sets)
+    {
+        plot.AddDataset(s);
+    }
     std::ostringstream script;
     plot.GenerateOutput(script);
     Render(name, script.str(), files);

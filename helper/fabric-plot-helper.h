@@ -82,6 +82,29 @@ class FabricPlotHelper
                                           Ptr<FabricTopology> topology,
                                           const std::vector<PortUsage>& ports = {}) const;
 
+    /**
+     * \brief Curves over a common x axis (the studies' figures): one column per series.
+     * \param name the plot's name
+     * \param title its title
+     * \param xLabel the x axis
+     * \param yLabel the y axis
+     * \param series the series' names, one per column after x
+     * \param rows x then one value per series; a NaN value leaves a gap
+     * \param logX log-scale x
+     * \param logY log-scale y
+     * \param extra more gnuplot commands (arrows, labels), may be empty
+     * \return the files written
+     */
+    std::vector<std::string> PlotSeries(const std::string& name,
+                                        const std::string& title,
+                                        const std::string& xLabel,
+                                        const std::string& yLabel,
+                                        const std::vector<std::string>& series,
+                                        const std::vector<std::vector<double>>& rows,
+                                        bool logX,
+                                        bool logY,
+                                        const std::string& extra = "") const;
+
     /** \return true if a gnuplot program is on the PATH */
     static bool HaveGnuplot();
 
