@@ -108,7 +108,7 @@ main(int argc, char* argv[])
                            p.hidden,
                            p.batchTokens,
                            p.steps);
-                rows.push_back({p.flops, 0.0});
+                rows.push_back({p.flops, std::nan("")});
                 continue;
             }
             const double s = b.step;
@@ -141,6 +141,23 @@ main(int argc, char* argv[])
                    latency > 0 ? fmt::format("{:.2e} FLOP", latency) : std::string("not reached"));
         fmt::print("paper (Erdil & Schneider-Joseph 2024): utilisation falls past ~1e28 FLOP, "
                    "infeasible past ~1e31 FLOP\n");
+        // The same sweep with a rack-scale NVLink domain (GB200 NVL72: 72 GPUs, NVLink5 at
+        // 900 GB/s per GPU and direction), the change in hardware the paper's walls hinge on.
+        Ptr<DataMovementLimits> rack = CreateObject<DataMovementLimits>();
+        rack->SetAttribute("ScaleUpSize", UintegerValue(72));
+        rack->SetAttribute("ScaleUpBandwidth", DoubleValue(900e9));
+        const std::vector<DataMovementPoint> rackPoints = rack->Sweep(from, to, perDecade);
+        for (size_t i = 0; i < rows.size(); ++i)
+        {
+            rows[i].push_back(rackPoints[i].feasible ? rackPoints[i].best.utilisation
+                                                     : std::nan(""));
+        }
+        const double rackWall = rack->FindDataMovementWall(rackPoints);
+        const double rackLatency = DataMovementLimits::FindLatencyWall(rackPoints);
+        fmt::print("with a 72-GPU NVLink domain at 900 GB/s: data-movement wall {}, latency wall "
+                   "{}\n",
+                   rackWall > 0 ? fmt::format("{:.2e} FLOP", rackWall) : "not reached",
+                   rackLatency > 0 ? fmt::format("{:.2e} FLOP", rackLatency) : "not reached");
         if (!plotDir.empty())
         {
             std::string extra;
@@ -162,17 +179,19 @@ main(int argc, char* argv[])
                                      latency,
                                      latency);
             }
-            extra += "set yrange [0:1]\nset format x '10^{%L}'\n";
-            FabricPlotHelper(plotDir).PlotSeries("data-movement-limits",
-                                                 "Best utilisation against training compute "
-                                                 "(H100, 3 months)",
-                                                 "training compute (FLOP)",
-                                                 "utilisation (MFU)",
-                                                 {"best plan"},
-                                                 rows,
-                                                 true,
-                                                 false,
-                                                 extra);
+            extra += "set yrange [0:1]\nset xrange [1e23:1e32]\nset format x '10^{%L}'\nset key "
+                     "inside bottom left\n";
+            FabricPlotHelper(plotDir).PlotSeries(
+                "data-movement-limits",
+                "Best utilisation against training compute "
+                "(H100, 3 months; walls of the DGX curve)",
+                "training compute (FLOP)",
+                "utilisation (MFU)",
+                {"8-GPU NVLink domain (DGX H100)", "72-GPU NVLink domain (NVL72-class)"},
+                rows,
+                true,
+                false,
+                extra);
         }
 
         if (check)

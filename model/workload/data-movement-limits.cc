@@ -21,16 +21,6 @@ NS_LOG_COMPONENT_DEFINE("DataMovementLimits");
 
 NS_OBJECT_ENSURE_REGISTERED(DataMovementLimits);
 
-namespace
-{
-/// Chinchilla's parametric loss (Hoffmann et al. 2022, approach 3): E + A / N^alpha + B / D^beta.
-constexpr double kLossE = 1.69;
-constexpr double kLossA = 406.4;
-constexpr double kLossB = 410.7;
-constexpr double kLossAlpha = 0.34;
-constexpr double kLossBeta = 0.28;
-} // namespace
-
 TypeId
 DataMovementLimits::GetTypeId()
 {
@@ -108,17 +98,17 @@ DataMovementLimits::GetTypeId()
                           UintegerValue(2048),
                           MakeUintegerAccessor(&DataMovementLimits::m_sequence),
                           MakeUintegerChecker<uint32_t>(1))
-            .AddAttribute("CriticalBatchScale",
-                          "B* of the critical batch B_crit = B* / L^(1 / alpha_B), tokens "
-                          "(Kaplan et al. 2020, eq. 5.3: 2e8), L from Chinchilla's loss fit",
-                          DoubleValue(2e8),
+            .AddAttribute("BatchCoefficient",
+                          "k of the batch rule B = k C^e, tokens per step (DeepSeek-AI 2024, "
+                          "arXiv:2401.02954, eq. 1: B_opt = 0.292 C^0.3271)",
+                          DoubleValue(0.292),
                           MakeDoubleAccessor(&DataMovementLimits::m_batchCoefficient),
-                          MakeDoubleChecker<double>(1.0))
-            .AddAttribute("CriticalBatchExponent",
-                          "alpha_B of the critical batch (Kaplan et al. 2020, eq. 5.3: 0.21)",
-                          DoubleValue(0.21),
+                          MakeDoubleChecker<double>(1e-30))
+            .AddAttribute("BatchExponent",
+                          "e of the batch rule B = k C^e (DeepSeek-AI 2024: 0.3271)",
+                          DoubleValue(0.3271),
                           MakeDoubleAccessor(&DataMovementLimits::m_batchExponent),
-                          MakeDoubleChecker<double>(1e-3))
+                          MakeDoubleChecker<double>(0.0, 1.0))
             .AddAttribute("Knee",
                           "The data-movement wall is where the best utilisation falls below this "
                           "fraction of the sweep's highest",
@@ -157,9 +147,7 @@ DataMovementLimits::Shape(double flops, DataMovementPoint& p) const
     const double l = std::cbrt(p.parameters / (12.0 * m_aspectRatio * m_aspectRatio));
     p.layers = std::max<uint32_t>(1, uint32_t(std::lround(l)));
     p.hidden = std::max<uint32_t>(128, uint32_t(std::lround(m_aspectRatio * l / 128.0)) * 128);
-    const double loss = kLossE + kLossA / std::pow(p.parameters, kLossAlpha) +
-                        kLossB / std::pow(p.tokens, kLossBeta);
-    p.batchTokens = m_batchCoefficient / std::pow(loss, 1.0 / m_batchExponent);
+    p.batchTokens = m_batchCoefficient * std::pow(flops, m_batchExponent);
     p.batchTokens = std::max(p.batchTokens, double(m_sequence));
     p.steps = p.tokens / p.batchTokens;
 }
@@ -201,7 +189,8 @@ DataMovementLimits::EvaluatePlan(double flops,
     r.microBatch = microBatch;
     r.gpus = double(dp) * tp * pp;
     const double sequences = std::floor(p.batchTokens / m_sequence);
-    const double m = std::floor(sequences / (double(dp) * microBatch));
+    // Every sequence of the batch runs: the last micro-batch round may be partly idle.
+    const double m = std::ceil(sequences / (double(dp) * microBatch));
     if (dp == 0 || tp == 0 || pp == 0 || microBatch == 0 || m < 1 || pp > p.layers)
     {
         return r;
