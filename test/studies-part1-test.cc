@@ -127,5 +127,101 @@ TEST_F(DataMovementLimitsTest, BadInputIsAnError)
     EXPECT_THROW(model->Sweep(1e24, 1e26, 0), FabricConfigError);
 }
 
+class SyncAsyncSgdTest : public FabricTest
+{
+  protected:
+    /**
+     * \brief ResNet-50 data parallel on 1-GPU NDR hosts, analytical, as the study runs it.
+     * \param workers data-parallel workers
+     * \param async parameter server, one server per worker, or synchronous all-reduce
+     * \param sigma lognormal straggler spread (0: none)
+     * \return the progress of 10 iterations
+     */
+    SgdProgress Run(uint32_t workers, bool async, double sigma)
+    {
+        WorkloadDescription w = WorkloadReader::ReadFile(std::string(AIFABRIC_TEST_DATA_DIR) +
+                                                         "/../../examples/workloads/resnet50.yaml");
+        w.training.globalBatch = 64 * workers;
+        w.plan.mode = async ? TrainingMode::PARAMETER_SERVER : TrainingMode::SYNC;
+        w.plan.servers = async ? workers : 1;
+        const uint32_t hosts = workers + (async ? workers : 0);
+        Ptr<FabricTopology> topology = TopologyHelper().Build(TopologyReader::ReadString(
+            "name: hosts\nnode-kinds:\n  host: {gpu: H100, gpus: 1, hcas: 1, hca-speed: NDR, "
+            "hca-width: 4}\nnodes:\n  - {kind: host, count: " +
+                std::to_string(hosts) +
+                "}\nfat-tree: {levels: 2, radix: 64, oversubscription: 1, speed: NDR, width: 4}\n",
+            "hosts"));
+        w.Validate(topology->GetNRanks());
+        TrainingHelper helper;
+        helper.SetJobAttribute("Backend", StringValue("analytical"));
+        helper.SetJobAttribute("Iterations", UintegerValue(10));
+        if (sigma > 0)
+        {
+            Ptr<LogNormalRandomVariable> slowdown = CreateObject<LogNormalRandomVariable>();
+            slowdown->SetAttribute("Sigma", DoubleValue(sigma));
+            helper.SetJobAttribute("Slowdown", PointerValue(slowdown));
+        }
+        Ptr<TrainingJob> job = helper.Install(topology, w);
+        job->AssignStreams(7);
+        Simulator::Run();
+        const TrainingReport report = job->GetReport();
+        Simulator::Destroy();
+        Time until = Time::Max();
+        for (uint32_t k = 0; async && k < report.workers; ++k)
+        {
+            until = std::min(until, report.GetWorker(k).back().end);
+        }
+        return CreateObject<SgdProgressModel>()->Evaluate(report, w.training.globalBatch, until);
+    }
+};
+
+TEST_F(SyncAsyncSgdTest, UpdateValueRules)
+{
+    Ptr<SgdProgressModel> m = CreateObject<SgdProgressModel>();
+    // McCandlish et al.: B / (B + B_noise), B_noise 8192.
+    EXPECT_DOUBLE_EQ(m->GetUpdateValue(8192, 0), 0.5);
+    EXPECT_DOUBLE_EQ(m->GetUpdateValue(64, 1), 64.0 / (64 + 8192));
+    // Staleness-aware: tau updates tau old are worth one fresh update of tau times the batch.
+    for (uint32_t tau : {2u, 7u, 100u})
+    {
+        EXPECT_NEAR(tau * m->GetUpdateValue(64, tau), m->GetUpdateValue(64.0 * tau, 0), 1e-12);
+    }
+    EXPECT_LT(m->GetStalenessFactor(64, 100), m->GetStalenessFactor(64, 10));
+    EXPECT_GT(m->GetStalenessFactor(64, 3), 0.97) << "little staleness costs little";
+    m->SetAttribute("StalenessRule", StringValue("exponential"));
+    m->SetAttribute("StalenessScale", DoubleValue(4.0));
+    EXPECT_NEAR(m->GetStalenessFactor(64, 4), std::exp(-1.0), 1e-12);
+    m->SetAttribute("StalenessRule", StringValue("none"));
+    EXPECT_DOUBLE_EQ(m->GetStalenessFactor(64, 50), 1.0);
+    EXPECT_THROW(m->GetUpdateValue(0, 0), FabricConfigError);
+    EXPECT_THROW(m->Evaluate(TrainingReport(), 64), FabricConfigError);
+}
+
+TEST_F(SyncAsyncSgdTest, CrossoverExistsWithStragglers)
+{
+    // The study's shipped settings (sigma 0.3, a server per worker): asynchronous SGD reaches
+    // the target first on few GPUs, synchronous all-reduce on many.
+    const double target = 10000;
+    const SgdProgress sync4 = Run(4, false, 0.3);
+    const SgdProgress async4 = Run(4, true, 0.3);
+    const SgdProgress sync128 = Run(128, false, 0.3);
+    const SgdProgress async128 = Run(128, true, 0.3);
+    EXPECT_LT(async4.TimeTo(target), sync4.TimeTo(target));
+    EXPECT_LT(sync128.TimeTo(target), async128.TimeTo(target));
+    // Asynchronous updates are as stale as there are other workers, about.
+    EXPECT_NEAR(async4.meanStaleness, 3.0, 0.5);
+    EXPECT_GT(async128.meanStaleness, 100.0);
+    EXPECT_EQ(sync4.meanStaleness, 0.0);
+    EXPECT_EQ(sync4.updates, 10u);
+    EXPECT_EQ(async4.meanBatch, 64.0);
+    EXPECT_EQ(sync128.meanBatch, 64.0 * 128);
+
+    // Without stragglers the barrier costs nothing and all-reduce wins from the start.
+    const SgdProgress sync4Even = Run(4, false, 0);
+    const SgdProgress async4Even = Run(4, true, 0);
+    EXPECT_LT(sync4Even.TimeTo(target), async4Even.TimeTo(target));
+    EXPECT_LT(sync4Even.TimeTo(target), sync4.TimeTo(target)) << "stragglers slow the barrier";
+}
+
 } // namespace
 } // namespace ns3

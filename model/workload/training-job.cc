@@ -433,13 +433,34 @@ TrainingJob::PushPull(uint32_t worker, uint64_t bytes, CollectiveDone done)
         }
         if (m_backend == ANALYTICAL)
         {
+            // A server's link is shared by every worker, and a worker's by its shards: a shard
+            // waits until the transfers before it on both ends have crossed them, as on the
+            // wire. The cost of the p2p itself is the analytical one-way estimate.
             const Time oneWay = GetEstimate(id, comm, CollectiveOp::SEND_RECV, shard);
-            Simulator::Schedule(oneWay + oneWay, [this, shardDone, shard, oneWay]() {
+            if (m_serverInFree.size() < servers)
+            {
+                m_serverInFree.resize(servers);
+                m_serverOutFree.resize(servers);
+            }
+            if (m_workerOutFree.size() <= worker)
+            {
+                m_workerOutFree.resize(worker + 1);
+                m_workerInFree.resize(worker + 1);
+            }
+            const Time pushStart = std::max({start, m_serverInFree[k], m_workerOutFree[worker]});
+            m_serverInFree[k] = pushStart + oneWay;
+            m_workerOutFree[worker] = pushStart + oneWay;
+            const Time pullStart =
+                std::max({pushStart + oneWay, m_serverOutFree[k], m_workerInFree[worker]});
+            m_serverOutFree[k] = pullStart + oneWay;
+            m_workerInFree[worker] = pullStart + oneWay;
+            const Time end = pullStart + oneWay;
+            Simulator::Schedule(end - start, [this, shardDone, shard, oneWay, start]() {
                 Account(WorkloadGroup::DP,
                         "",
                         CollectiveOp::SEND_RECV,
                         2 * shard,
-                        Simulator::Now() - oneWay - oneWay,
+                        start,
                         oneWay + oneWay);
                 shardDone();
             });

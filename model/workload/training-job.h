@@ -280,9 +280,15 @@ class TrainingJob : public Object
     std::map<std::tuple<uint64_t, uint32_t, uint32_t>, Pending> m_pending; //!< (id, it, seq)
     std::unordered_map<uint64_t, Ptr<Communicator>> m_communicators;       //!< per group id
     std::map<std::tuple<uint64_t, uint8_t, uint64_t>, Time> m_estimates;   //!< analytical cache
-    std::map<std::string, GroupUsageRecord> m_groupUsage;                  //!< per group name
-    std::vector<WorkerIterationRecord> m_records;                          //!< as they finish
-    std::vector<IterationRecord> m_iterationRecords;                       //!< per iteration
+    /// Analytical parameter servers: when each server's link is free again, towards it
+    /// (pushes) and from it (pulls); transfers queue there as they do on the wire.
+    std::vector<Time> m_serverInFree;
+    std::vector<Time> m_serverOutFree; //!< see m_serverInFree
+    std::vector<Time> m_workerOutFree; //!< a worker's link towards the servers is free again
+    std::vector<Time> m_workerInFree;  //!< a worker's link from the servers is free again
+    std::map<std::string, GroupUsageRecord> m_groupUsage;     //!< per group name
+    std::vector<WorkerIterationRecord> m_records;             //!< as they finish
+    std::vector<IterationRecord> m_iterationRecords;          //!< per iteration
     std::vector<uint32_t> m_finishedPerIteration;             //!< workers done, per iteration
     std::vector<uint32_t> m_replicaDone;                      //!< per replica: iterations done
     std::vector<std::vector<uint32_t>> m_replicaProgress;     //!< per replica, iteration: workers
