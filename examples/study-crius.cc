@@ -25,6 +25,7 @@
 
 #include <chrono>
 #include <fmt/core.h>
+#include <fstream>
 #include <unistd.h>
 
 using namespace ns3;
@@ -80,11 +81,16 @@ main(int argc, char* argv[])
     std::string traceFile = "examples/studies/crius-trace.yaml";
     std::string topologyFile = "examples/studies/hetero-cluster.yaml";
     std::string replay = "both";
+    std::string plotDir;
 
     CommandLine cmd(__FILE__);
     cmd.AddValue("trace", "Job trace (YAML)", traceFile);
     cmd.AddValue("topology", "Cluster topology (YAML, node kinds naming their GPU)", topologyFile);
     cmd.AddValue("replay", "both, packet, analytical or none", replay);
+    cmd.AddValue("plot",
+                 "Write crius-jct.dat and crius-jct.plt (gnuplot: each job's completion time "
+                 "per scheduler and backend) to this directory",
+                 plotDir);
     cmd.Parse(argc, argv);
 
     try
@@ -129,6 +135,22 @@ main(int argc, char* argv[])
         };
 
         std::vector<Row> rows;
+        // Per (scheduler, times): each job's completion time, ms (0: not placed).
+        std::vector<std::pair<std::string, std::vector<double>>> jcts;
+        auto record = [&](const std::string& label,
+                          const std::vector<JobPlacement>& placements,
+                          const std::vector<Time>& ends) {
+            std::vector<double> v(trace.jobs.size(), 0.0);
+            for (uint32_t i = 0; i < placements.size(); ++i)
+            {
+                if (placements[i].placed)
+                {
+                    const Time end = ends.empty() ? placements[i].end : ends[i];
+                    v[placements[i].job] = Ms(end - trace.jobs[placements[i].job].arrival);
+                }
+            }
+            jcts.emplace_back(label, v);
+        };
         for (const auto& [name, placements] : schedules)
         {
             fmt::print("\n== {} schedule (estimates)\n", name);
@@ -167,6 +189,7 @@ main(int argc, char* argv[])
                            p.waited.IsStrictlyPositive() ? p.reason : "");
             }
             rows.push_back({name, "estimate", SummariseSchedule(trace, placements)});
+            record(name + " estimate", placements, {});
             for (const std::string backend : {"analytical", "packet"})
             {
                 if (replay != "both" && replay != backend)
@@ -187,6 +210,7 @@ main(int argc, char* argv[])
                     ends.push_back(ran[i].ran ? ran[i].end : placements[i].end);
                 }
                 rows.push_back({name, backend, SummariseSchedule(trace, placements, ends)});
+                record(name + " " + backend, placements, ends);
                 fmt::print("-- {} replay ({:.1f} s wall)\n", backend, wall);
                 fmt::print("{:<10} {:>9} {:>9} {:>14} {:>14} {:>10}\n",
                            "job",
@@ -248,7 +272,45 @@ main(int argc, char* argv[])
                            c->summary.makespan / f->summary.makespan);
             }
         }
-        (void)cellsEstimated;
+        fmt::print("# Cells: {} DP x TP plans estimated\n", cellsEstimated);
+        if (!plotDir.empty())
+        {
+            std::ofstream dat(plotDir + "/crius-jct.dat");
+            dat << "# job";
+            for (const auto& [label, v] : jcts)
+            {
+                dat << " \"" << label << "\"";
+            }
+            dat << "\n";
+            for (uint32_t j = 0; j < trace.jobs.size(); ++j)
+            {
+                dat << trace.jobs[j].name;
+                for (const auto& [label, v] : jcts)
+                {
+                    dat << " " << v[j];
+                }
+                dat << "\n";
+            }
+            std::ofstream plt(plotDir + "/crius-jct.plt");
+            plt << "set terminal pngcairo size 900,450\nset output 'crius-jct.png'\n"
+                << "set title '" << trace.name << ": job completion time'\n"
+                << "set style data histograms\nset style histogram clustered gap 1\n"
+                << "set style fill solid 0.8 border -1\nset ylabel 'ms (end - arrival)'\n"
+                << "set key top left\nset grid ytics\nset xtics rotate by -30\nplot ";
+            for (size_t c = 0; c < jcts.size(); ++c)
+            {
+                plt << (c ? ", " : "") << "'crius-jct.dat' using " << c + 2 << (c ? "" : ":xtic(1)")
+                    << " title '" << jcts[c].first << "'";
+            }
+            plt << "\n";
+            if (!dat || !plt)
+            {
+                throw FabricConfigError("--plot", "cannot write to " + plotDir);
+            }
+            fmt::print("# wrote {0}/crius-jct.dat and {0}/crius-jct.plt (cd {0} && gnuplot "
+                       "crius-jct.plt)\n",
+                       plotDir);
+        }
     }
     catch (const std::exception& e)
     {

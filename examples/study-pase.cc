@@ -25,6 +25,7 @@
 #include "ns3/core-module.h"
 
 #include <fmt/core.h>
+#include <fstream>
 #include <unistd.h>
 
 using namespace ns3;
@@ -127,6 +128,7 @@ main(int argc, char* argv[])
     uint32_t top = 3;
     double flopPerByte = 0;
     std::string replay = "both";
+    std::string plotDir;
 
     CommandLine cmd(__FILE__);
     cmd.AddValue("graph", "Layer graph (YAML, examples/studies/)", graphFile);
@@ -135,6 +137,10 @@ main(int argc, char* argv[])
     cmd.AddValue("r", "FLOP per byte (0: the PaseCostModel default)", flopPerByte);
     cmd.AddValue("replay", "both, packet, analytical or none", replay);
     cmd.AddValue("topology", "Topology the plans are replayed on (YAML)", topologyFile);
+    cmd.AddValue("plot",
+                 "Write pase-plans.dat and pase-plans.plt (gnuplot: model cost against the "
+                 "replayed times per plan) to this directory",
+                 plotDir);
     cmd.Parse(argc, argv);
 
     try
@@ -151,8 +157,9 @@ main(int argc, char* argv[])
             model->SetAttribute("FlopPerByte", DoubleValue(flopPerByte));
         }
         model->SetDevices(devices);
-        const PaseSearchResult result =
-            PaseSearch::Search(graph, model, std::max<uint32_t>(top, 1));
+        const PaseSearchResult result = PaseSearch::Search(graph, model);
+        const PaseSearchResult ranked =
+            top > 1 ? PaseSearch::Search(graph, model, top * 16) : result;
         const PasePlan dp = PaseSearch::DataParallel(graph, model);
 
         fmt::print("graph      {} ({}, {} layers, {:.3g} GFLOP forward)\n",
@@ -161,7 +168,7 @@ main(int argc, char* argv[])
                    graph.layers.size(),
                    graph.GetFlops() / 1e9);
         fmt::print("devices    p = {}, r = {:.0f} FLOP/B\n", devices, model->GetFlopPerByte());
-        fmt::print("search     {:.3f} s, {} table entries, largest dependent set {}\n",
+        fmt::print("search     {:.3f} s (best plan), {} table entries, largest dependent set {}\n",
                    result.seconds,
                    result.states,
                    result.maxDependentSet);
@@ -181,9 +188,18 @@ main(int argc, char* argv[])
                        PaseCostModel::Describe(g, dp.configs[l]));
         }
         std::vector<std::pair<std::string, PasePlan>> plans;
-        for (uint32_t i = 0; i < result.plans.size(); ++i)
+        // Plans that differ only by symmetric splits cost the same: keep distinct costs.
+        for (const PasePlan& p : ranked.plans)
         {
-            plans.emplace_back("pase #" + std::to_string(i + 1), result.plans[i]);
+            if (plans.size() >= top)
+            {
+                break;
+            }
+            if (plans.empty() ||
+                p.cost - plans.back().second.cost > 1e-9 * plans.back().second.cost)
+            {
+                plans.emplace_back("pase #" + std::to_string(plans.size() + 1), p);
+            }
         }
         plans.emplace_back("data-parallel", dp);
         fmt::print("\n{:<14} {:>16} {:>16} {:>16} {:>10}\n",
@@ -210,6 +226,33 @@ main(int argc, char* argv[])
                        1e3 * t.first,
                        1e3 * t.second,
                        t.first > 0 && t.second > 0 ? t.second / t.first : 0.0);
+        }
+        if (!plotDir.empty())
+        {
+            std::ofstream dat(plotDir + "/pase-plans.dat");
+            dat << "# plan model_cost_ms analytical_ms packet_ms (" << graph.name
+                << ", p = " << devices << ")\n";
+            for (size_t i = 0; i < plans.size(); ++i)
+            {
+                dat << '"' << plans[i].first << "\" " << 1e3 * costs[i] / peak << " "
+                    << 1e3 * analytical[i] << " " << 1e3 * packet[i] << "\n";
+            }
+            std::ofstream plt(plotDir + "/pase-plans.plt");
+            plt << "set terminal pngcairo size 800,450\nset output 'pase-plans.png'\n"
+                << "set title '" << graph.name << ", p = " << devices
+                << ": PaSE cost model against the replay'\n"
+                << "set style data histograms\nset style histogram clustered gap 1\n"
+                << "set style fill solid 0.8 border -1\nset ylabel 'ms per iteration'\n"
+                << "set key top left\nset grid ytics\n"
+                << "plot 'pase-plans.dat' using 2:xtic(1) title 'cost model (FLOPs / peak)', "
+                << "'' using 3 title 'analytical backend', '' using 4 title 'packet level'\n";
+            if (!dat || !plt)
+            {
+                throw FabricConfigError("--plot", "cannot write to " + plotDir);
+            }
+            fmt::print("# wrote {0}/pase-plans.dat and {0}/pase-plans.plt (cd {0} && gnuplot "
+                       "pase-plans.plt)\n",
+                       plotDir);
         }
         if (replay != "none" && plans.size() > 1)
         {
