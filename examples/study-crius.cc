@@ -14,6 +14,7 @@
  *
  *   study-crius                         the shipped trace on examples/studies/hetero-cluster.yaml
  *   study-crius --replay=analytical     estimates and the analytical replay only (seconds)
+ *   study-crius --alone --plot=DIR      also every job alone at packet level; pictures
  *
  * It prints each schedule (Cell, plan, GPUs, start, end), job completion times, makespan and
  * cluster throughput per scheduler and backend, and each job's slowdown from interference:
@@ -82,11 +83,16 @@ main(int argc, char* argv[])
     std::string topologyFile = "examples/studies/hetero-cluster.yaml";
     std::string replay = "both";
     std::string plotDir;
+    bool alone = false;
 
     CommandLine cmd(__FILE__);
     cmd.AddValue("trace", "Job trace (YAML)", traceFile);
     cmd.AddValue("topology", "Cluster topology (YAML, node kinds naming their GPU)", topologyFile);
     cmd.AddValue("replay", "both, packet, analytical or none", replay);
+    cmd.AddValue("alone",
+                 "Also replay every job alone at packet level, to separate interference between "
+                 "jobs from the packet level's own effects (congestion inside a job)",
+                 alone);
     cmd.AddValue("plot",
                  "Write crius-jct.dat and crius-jct.plt (gnuplot: each job's completion time "
                  "per scheduler and backend) to this directory",
@@ -111,16 +117,11 @@ main(int argc, char* argv[])
         const ClusterSpec cluster = CellEstimator::ClusterOf(planning);
         auto estimate = [&](const TraceJob& j, const Cell& c) { return estimator.Estimate(j, c); };
         std::vector<std::pair<std::string, std::vector<JobPlacement>>> schedules;
-        uint32_t cellsEstimated = 0;
         {
             CellScheduler fcfs(cluster, estimate);
             schedules.emplace_back("fcfs", fcfs.Schedule(trace, CellScheduler::FCFS));
             CellScheduler cells(cluster, estimate);
             schedules.emplace_back("cells", cells.Schedule(trace, CellScheduler::CELLS));
-            for (const auto& p : schedules.back().second)
-            {
-                cellsEstimated += p.cell.candidates;
-            }
         }
         Simulator::Destroy();
         const double planSeconds =
@@ -211,14 +212,40 @@ main(int argc, char* argv[])
                 }
                 rows.push_back({name, backend, SummariseSchedule(trace, placements, ends)});
                 record(name + " " + backend, placements, ends);
+                // Each job alone at packet level, on the same GPUs.
+                std::vector<Time> aloneIteration(ran.size());
+                if (alone && backend == "packet")
+                {
+                    for (uint32_t i = 0; i < placements.size(); ++i)
+                    {
+                        if (!placements[i].placed)
+                        {
+                            continue;
+                        }
+                        std::vector<JobPlacement> single = placements;
+                        for (uint32_t k = 0; k < single.size(); ++k)
+                        {
+                            single[k].placed = k == i;
+                            single[k].start = Seconds(0);
+                            single[k].after.clear();
+                        }
+                        Ptr<FabricTopology> t = TopologyHelper().Build(description);
+                        ClusterReplayHelper one;
+                        one.SetBackend("packet");
+                        aloneIteration[i] = one.Run(t, trace, single)[i].meanIteration;
+                        Simulator::Destroy();
+                    }
+                }
+                const bool withAlone = alone && backend == "packet";
                 fmt::print("-- {} replay ({:.1f} s wall)\n", backend, wall);
-                fmt::print("{:<10} {:>9} {:>9} {:>14} {:>14} {:>10}\n",
+                fmt::print("{:<10} {:>9} {:>9} {:>14} {:>14} {:>10}{}\n",
                            "job",
                            "start",
                            "end(ms)",
                            "iteration(ms)",
                            "estimate(ms)",
-                           "slowdown");
+                           "slowdown",
+                           withAlone ? "   alone(ms) interference" : "");
                 for (uint32_t i = 0; i < ran.size(); ++i)
                 {
                     if (!ran[i].ran)
@@ -226,13 +253,21 @@ main(int argc, char* argv[])
                         continue;
                     }
                     const JobPlacement& p = placements[i];
-                    fmt::print("{:<10} {:>9.2f} {:>9.2f} {:>14.3f} {:>14.3f} {:>10.3f}\n",
+                    fmt::print("{:<10} {:>9.2f} {:>9.2f} {:>14.3f} {:>14.3f} {:>10.3f}",
                                trace.jobs[p.job].name,
                                Ms(ran[i].start),
                                Ms(ran[i].end),
                                Ms(ran[i].meanIteration),
                                Ms(p.cell.iteration),
                                ran[i].meanIteration.GetSeconds() / p.cell.iteration.GetSeconds());
+                    if (withAlone && aloneIteration[i].IsStrictlyPositive())
+                    {
+                        fmt::print(" {:>11.3f} {:>12.3f}",
+                                   Ms(aloneIteration[i]),
+                                   ran[i].meanIteration.GetSeconds() /
+                                       aloneIteration[i].GetSeconds());
+                    }
+                    fmt::print("\n");
                 }
             }
         }
@@ -272,7 +307,6 @@ main(int argc, char* argv[])
                            c->summary.makespan / f->summary.makespan);
             }
         }
-        fmt::print("# Cells: {} DP x TP plans estimated\n", cellsEstimated);
         if (!plotDir.empty())
         {
             std::ofstream dat(plotDir + "/crius-jct.dat");
