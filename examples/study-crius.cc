@@ -115,7 +115,9 @@ main(int argc, char* argv[])
         Ptr<FabricTopology> planning = TopologyHelper().Build(description);
         CellEstimator estimator(planning);
         const ClusterSpec cluster = CellEstimator::ClusterOf(planning);
-        auto estimate = [&](const TraceJob& j, const Cell& c) { return estimator.Estimate(j, c); };
+        auto estimate = [&](const TraceJob& j, const JobCell& c) {
+            return estimator.Estimate(j, c);
+        };
         std::vector<std::pair<std::string, std::vector<JobPlacement>>> schedules;
         {
             CellScheduler fcfs(cluster, estimate);

@@ -39,7 +39,7 @@ SmallCluster()
 
 /// An estimator with perfect scaling: 1 s of work per GPU-iteration on an H100, 3x on A100.
 Time
-Linear(const TraceJob& job, const Cell& cell)
+Linear(const TraceJob& job, const JobCell& cell)
 {
     const double speed = cell.gpuType == "H100" ? 3.0 : 1.0;
     return Seconds(double(job.workload.training.globalBatch) / (cell.gpus * speed) /
@@ -149,7 +149,7 @@ TEST_F(CriusTest, CellsSearchDpTimesTpInsideAndPreferFastGpus)
     const JobTrace trace =
         Trace("  - {name: a, arrival: 0ms, workload: jobs/gpt-1b.yaml, gpus: 8}\n");
     CellScheduler s(SmallCluster(), Linear);
-    const Cell c = s.SearchCell(trace.jobs[0], 0, "H100", 8, 1);
+    const JobCell c = s.SearchCell(trace.jobs[0], 0, "H100", 8, 1);
     EXPECT_EQ(c.dp * c.tp * c.pp, 8u);
     EXPECT_EQ(c.candidates, 4u); // tp 1, 2, 4, 8
     const auto ps = s.Schedule(trace, CellScheduler::CELLS);
@@ -165,7 +165,7 @@ TEST_F(CriusTest, CellSchedulerBeatsFcfsOnTheShippedTrace)
     const JobTrace trace = JobTraceReader::ReadFile(Example("studies/crius-trace.yaml"));
     CellEstimator estimator(topology);
     const ClusterSpec cluster = CellEstimator::ClusterOf(topology);
-    auto estimate = [&](const TraceJob& j, const Cell& c) { return estimator.Estimate(j, c); };
+    auto estimate = [&](const TraceJob& j, const JobCell& c) { return estimator.Estimate(j, c); };
     CellScheduler fcfs(cluster, estimate);
     CellScheduler cells(cluster, estimate);
     const auto a = fcfs.Schedule(trace, CellScheduler::FCFS);

@@ -46,7 +46,7 @@ CellEstimator::GetServers() const
 }
 
 WorkloadDescription
-CellEstimator::Plan(const TraceJob& job, const Cell& cell, const std::vector<uint32_t>& ranks)
+CellEstimator::Plan(const TraceJob& job, const JobCell& cell, const std::vector<uint32_t>& ranks)
 {
     WorkloadDescription w = job.workload;
     w.name = job.name + " (" + w.name + ")";
@@ -61,7 +61,7 @@ CellEstimator::Plan(const TraceJob& job, const Cell& cell, const std::vector<uin
     {
         throw WorkloadError(w.where,
                             "parallelism",
-                            "the Cell has " + std::to_string(ranks.size()) + " GPUs, the plan " +
+                            "the JobCell has " + std::to_string(ranks.size()) + " GPUs, the plan " +
                                 std::to_string(w.GetGpuCount()));
     }
     w.plan.ranks = ranks;
@@ -69,7 +69,7 @@ CellEstimator::Plan(const TraceJob& job, const Cell& cell, const std::vector<uin
 }
 
 Time
-CellEstimator::Estimate(const TraceJob& job, const Cell& cell)
+CellEstimator::Estimate(const TraceJob& job, const JobCell& cell)
 {
     // Where the job would sit in an empty cluster: the first servers of its type.
     std::vector<uint32_t> ranks;

@@ -38,7 +38,7 @@ class CellEstimator
      * \param cell a Cell with its plan
      * \return its iteration time (zero when the plan cannot run: TP not dividing the heads...)
      */
-    Time Estimate(const TraceJob& job, const Cell& cell);
+    Time Estimate(const TraceJob& job, const JobCell& cell);
 
     /**
      * \param job a job
@@ -47,7 +47,7 @@ class CellEstimator
      * \return its workload under the plan, validated, placed on the ranks; throws WorkloadError
      */
     static WorkloadDescription Plan(const TraceJob& job,
-                                    const Cell& cell,
+                                    const JobCell& cell,
                                     const std::vector<uint32_t>& ranks);
 
     /**

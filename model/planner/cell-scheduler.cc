@@ -104,7 +104,7 @@ CellScheduler::Allocate(const std::vector<bool>& free, const std::string& type, 
     return std::vector<uint32_t>(f.begin(), f.begin() + gpus);
 }
 
-Cell
+JobCell
 CellScheduler::SearchCell(const TraceJob& job,
                           uint32_t index,
                           const std::string& type,
@@ -117,7 +117,7 @@ CellScheduler::SearchCell(const TraceJob& job,
     {
         return it->second;
     }
-    Cell best;
+    JobCell best;
     best.job = index;
     best.gpuType = type;
     best.gpus = gpus;
@@ -131,7 +131,7 @@ CellScheduler::SearchCell(const TraceJob& job,
             {
                 continue;
             }
-            Cell c = best;
+            JobCell c = best;
             c.tp = tp;
             c.dp = gpus / pp / tp;
             c.iteration = m_estimate(job, c);
@@ -161,7 +161,7 @@ CellScheduler::Schedule(const JobTrace& trace, Policy policy)
     // The Cells a job may run in (CELLS) or its one fixed plan per type (FCFS).
     auto options = [&](uint32_t j) {
         const TraceJob& job = trace.jobs[j];
-        std::vector<Cell> cells;
+        std::vector<JobCell> cells;
         for (const std::string& type : types)
         {
             if (!job.gpuType.empty() && policy == FCFS && job.gpuType != type)
@@ -170,7 +170,7 @@ CellScheduler::Schedule(const JobTrace& trace, Policy policy)
             }
             if (policy == FCFS)
             {
-                Cell c;
+                JobCell c;
                 c.job = j;
                 c.gpuType = type;
                 c.gpus = job.gpus;
@@ -197,7 +197,7 @@ CellScheduler::Schedule(const JobTrace& trace, Policy policy)
                 }
                 for (uint32_t pp : {1u, 2u, 4u})
                 {
-                    const Cell c = SearchCell(job, j, type, gpus, pp);
+                    const JobCell c = SearchCell(job, j, type, gpus, pp);
                     if (c.iteration.IsStrictlyPositive())
                     {
                         cells.push_back(c);
@@ -207,12 +207,12 @@ CellScheduler::Schedule(const JobTrace& trace, Policy policy)
         }
         return cells;
     };
-    std::vector<std::vector<Cell>> cells(nJobs);
+    std::vector<std::vector<JobCell>> cells(nJobs);
     for (uint32_t j = 0; j < nJobs; ++j)
     {
         out[j].job = j;
-        const std::vector<Cell> all = options(j);
-        for (const Cell& c : all)
+        const std::vector<JobCell> all = options(j);
+        for (const JobCell& c : all)
         {
             if (!Allocate(empty, c.gpuType, c.gpus).empty())
             {
@@ -234,7 +234,7 @@ CellScheduler::Schedule(const JobTrace& trace, Policy policy)
     uint32_t next = 0;
     uint32_t done = 0;
     Time now = Seconds(0);
-    auto start = [&](uint32_t j, const Cell& c, std::vector<uint32_t> ranks) {
+    auto start = [&](uint32_t j, const JobCell& c, std::vector<uint32_t> ranks) {
         JobPlacement& p = out[j];
         p.cell = c;
         p.ranks = std::move(ranks);
@@ -255,7 +255,7 @@ CellScheduler::Schedule(const JobTrace& trace, Policy policy)
         p.after.assign(after.begin(), after.end());
         running.emplace_back(p.end, j);
     };
-    auto duration = [&](uint32_t j, const Cell& c) {
+    auto duration = [&](uint32_t j, const JobCell& c) {
         return c.iteration * static_cast<int64_t>(trace.jobs[j].iterations);
     };
     while (done < nJobs)
@@ -306,14 +306,14 @@ CellScheduler::Schedule(const JobTrace& trace, Policy policy)
         for (auto it = waiting.begin(); it != waiting.end();)
         {
             const uint32_t j = *it;
-            const Cell* chosen = nullptr;
+            const JobCell* chosen = nullptr;
             std::vector<uint32_t> ranks;
             Time bestEver = Time::Max();
-            for (const Cell& c : cells[j])
+            for (const JobCell& c : cells[j])
             {
                 bestEver = std::min(bestEver, duration(j, c));
             }
-            for (const Cell& c : cells[j])
+            for (const JobCell& c : cells[j])
             {
                 std::vector<uint32_t> r = Allocate(free, c.gpuType, c.gpus);
                 if (r.empty())
@@ -336,7 +336,7 @@ CellScheduler::Schedule(const JobTrace& trace, Policy policy)
                 !running.empty())
             {
                 chosen = nullptr;
-                out[j].reason = "waited for a better Cell";
+                out[j].reason = "waited for a better JobCell";
             }
             if (chosen)
             {

@@ -26,7 +26,7 @@ namespace ns3
  * \brief A Cell (Crius, Xue et al. 2024, §4): a job with a fixed GPU type, GPU count and
  * pipeline-stage count, and the data x tensor parallelism chosen inside it.
  */
-struct Cell
+struct JobCell
 {
     uint32_t job{0};        //!< index into the trace
     std::string gpuType;    //!< "A100", "H100"
@@ -45,7 +45,7 @@ struct Cell
 struct JobPlacement
 {
     uint32_t job{0};             //!< index into the trace
-    Cell cell;                   //!< its Cell and plan
+    JobCell cell;                //!< its Cell and plan
     std::vector<uint32_t> ranks; //!< its GPUs, topology ranks, in worker order
     Time start;                  //!< when it started
     Time end;                    //!< when it ends by the estimate
@@ -99,7 +99,7 @@ class CellScheduler
      * \brief Estimates one iteration of a job under a plan on GPUs of one type; a negative or
      * zero time says the plan cannot run (heads not divisible by TP...).
      */
-    using Estimator = std::function<Time(const TraceJob& job, const Cell& cell)>;
+    using Estimator = std::function<Time(const TraceJob& job, const JobCell& cell)>;
 
     /**
      * \param cluster the cluster
@@ -122,11 +122,11 @@ class CellScheduler
      * \param pp pipeline stages
      * \return the Cell with its best DP x TP (iteration 0 when none is feasible)
      */
-    Cell SearchCell(const TraceJob& job,
-                    uint32_t index,
-                    const std::string& type,
-                    uint32_t gpus,
-                    uint32_t pp);
+    JobCell SearchCell(const TraceJob& job,
+                       uint32_t index,
+                       const std::string& type,
+                       uint32_t gpus,
+                       uint32_t pp);
 
     /** \return the GPU types of the cluster, in rank order of first appearance */
     std::vector<std::string> GetGpuTypes() const;
@@ -144,7 +144,7 @@ class CellScheduler
 
     ClusterSpec m_cluster; //!< the cluster
     Estimator m_estimate;  //!< the estimator
-    std::map<std::tuple<uint32_t, std::string, uint32_t, uint32_t>, Cell> m_cells; //!< cache
+    std::map<std::tuple<uint32_t, std::string, uint32_t, uint32_t>, JobCell> m_cells; //!< cache
 };
 
 /**
