@@ -7,6 +7,7 @@
 #include "topology-helper.h"
 
 #include "ns3/boolean.h"
+#include "ns3/data-rate.h"
 #include "ns3/fabric-channel.h"
 #include "ns3/fabric-config-error.h"
 #include "ns3/fabric-port-group.h"
@@ -15,6 +16,7 @@
 #include "ns3/ib-net-device.h"
 #include "ns3/ib-switch.h"
 #include "ns3/log.h"
+#include "ns3/memory-pool.h"
 #include "ns3/node.h"
 #include "ns3/nv-switch.h"
 #include "ns3/nvlink-helper.h"
@@ -270,7 +272,21 @@ Builder::BuildServers()
                 m_topo->AddGpu(gpus.Get(g),
                                static_cast<uint16_t>(rank + 1),
                                server,
-                               prefix + "gpu" + std::to_string(g));
+                               prefix + (kind.memory ? "mem" : "gpu") + std::to_string(g));
+                if (kind.memory)
+                {
+                    m_topo->SetMemoryEndpoint(rank);
+                }
+            }
+            if (kind.memory)
+            {
+                // One pool behind all the node's ports, on the node of its first port.
+                Ptr<MemoryPool> pool = CreateObject<MemoryPool>();
+                pool->SetName("s" + std::to_string(server));
+                pool->SetAttribute("Capacity", UintegerValue(kind.memoryCapacity));
+                pool->SetAttribute("Bandwidth", DataRateValue(kind.memoryBandwidth));
+                pool->SetAttribute("Latency", TimeValue(kind.memoryLatency));
+                gpus.Get(0)->AggregateObject(pool);
             }
             if (!kind.board.empty())
             {

@@ -59,6 +59,7 @@ FabricTopology::AddGpu(Ptr<Node> node, uint16_t gpuId, uint32_t server, const st
     m_servers.push_back(server);
     m_scaleUp.push_back(nullptr);
     m_hcas.push_back(nullptr);
+    m_memory.push_back(false);
     m_names[node->GetId()] = name;
     return m_gpus.GetN() - 1;
 }
@@ -73,6 +74,39 @@ void
 FabricTopology::SetHcaPort(uint32_t rank, Ptr<FabricNetDevice> port)
 {
     m_hcas.at(rank) = port;
+}
+
+void
+FabricTopology::SetMemoryEndpoint(uint32_t rank)
+{
+    m_memory.at(rank) = true;
+}
+
+bool
+FabricTopology::IsMemoryEndpoint(uint32_t rank) const
+{
+    GetGpuNode(rank);
+    return m_memory[rank];
+}
+
+std::vector<uint32_t>
+FabricTopology::GetMemoryEndpoints() const
+{
+    std::vector<uint32_t> ranks;
+    for (uint32_t r = 0; r < m_memory.size(); ++r)
+    {
+        if (m_memory[r])
+        {
+            ranks.push_back(r);
+        }
+    }
+    return ranks;
+}
+
+uint32_t
+FabricTopology::GetNGpus() const
+{
+    return static_cast<uint32_t>(std::count(m_memory.begin(), m_memory.end(), false));
 }
 
 void

@@ -84,6 +84,16 @@ class FabricTopology : public Object
      */
     uint32_t GetServer(uint32_t rank) const;
     /**
+     * \param rank a rank
+     * \return whether it is a port of a memory pool (a node kind with a memory section), not
+     * a GPU
+     */
+    bool IsMemoryEndpoint(uint32_t rank) const;
+    /** \return the ranks that are memory-pool ports, in order */
+    std::vector<uint32_t> GetMemoryEndpoints() const;
+    /** \return the number of ranks that are GPUs */
+    uint32_t GetNGpus() const;
+    /**
      * \param node a node
      * \return its name in summaries and DOT ("s1.gpu3", "leaf0", "spine2", "s1.nvsw0")
      */
@@ -186,6 +196,11 @@ class FabricTopology : public Object
      */
     void SetHcaPort(uint32_t rank, Ptr<FabricNetDevice> port);
     /**
+     * \brief Mark a rank as a memory-pool port (for the builder).
+     * \param rank the rank
+     */
+    void SetMemoryEndpoint(uint32_t rank);
+    /**
      * \param node a switch node
      * \param name its name
      */
@@ -224,6 +239,7 @@ class FabricTopology : public Object
     std::vector<uint32_t> m_servers;             //!< server by rank
     std::vector<Ptr<FabricNetDevice>> m_scaleUp; //!< scale-up port by rank
     std::vector<Ptr<FabricNetDevice>> m_hcas;    //!< HCA port by rank
+    std::vector<bool> m_memory;                  //!< by rank: a memory-pool port
     NodeContainer m_switches;                    //!< switch nodes
     std::map<uint32_t, std::string> m_names;     //!< node id -> name
     std::vector<Link> m_links;                   //!< every link

@@ -110,7 +110,10 @@ TopologyDescription::GetGpuCount() const
     for (const auto& g : groups)
     {
         auto it = kinds.find(g.kind);
-        n += static_cast<uint64_t>(g.count) * (it == kinds.end() ? 0 : it->second.gpus);
+        if (it != kinds.end() && !it->second.memory)
+        {
+            n += static_cast<uint64_t>(g.count) * it->second.gpus;
+        }
     }
     return static_cast<uint32_t>(std::min<uint64_t>(n, UINT32_MAX));
 }
@@ -166,6 +169,34 @@ TopologyDescription::Validate() const
                                 "(multicast and in-switch reduction need third-generation "
                                 "NVSwitch: H100 and later, fact sheet §8.5)");
         }
+        if (kind.memory)
+        {
+            if (!kind.board.empty())
+            {
+                throw TopologyError(kind.where,
+                                    field + ".board",
+                                    "a memory node has no NVLink board: its ports are HCAs");
+            }
+            if (kind.hcas != kind.gpus)
+            {
+                throw TopologyError(kind.where,
+                                    field + ".hcas",
+                                    "a memory node's ports are its HCAs: hcas must equal ports (" +
+                                        std::to_string(kind.gpus) + ")");
+            }
+            if (kind.memoryBandwidth.GetBitRate() == 0)
+            {
+                throw TopologyError(kind.where,
+                                    field + ".memory.bandwidth",
+                                    "must be greater than zero");
+            }
+            if (kind.memoryCapacity == 0)
+            {
+                throw TopologyError(kind.where,
+                                    field + ".memory.capacity",
+                                    "must be greater than zero");
+            }
+        }
         if (kind.hcas > 0)
         {
             ParseIbSpeed(kind.hcaSpeed, kind.where, field + ".hca-speed");
@@ -197,6 +228,15 @@ TopologyDescription::Validate() const
         }
         gpus += static_cast<uint64_t>(g.count) * it->second.gpus;
         rails.insert(it->second.hcas);
+        // GPUs are ranks 0 to GetGpuCount() - 1; memory-pool ports follow them.
+        if (!it->second.memory && i > 0 && kinds.count(groups[i - 1].kind) &&
+            kinds.at(groups[i - 1].kind).memory)
+        {
+            throw TopologyError(g.where,
+                                field + ".kind",
+                                "memory nodes come after every GPU node group (GPUs are the "
+                                "first ranks)");
+        }
     }
     for (size_t i = 0; i < dimensions.size(); ++i)
     {
@@ -219,7 +259,7 @@ TopologyDescription::Validate() const
             throw TopologyError(d.where, field + ".links", "must be at least 1");
         }
     }
-    if (GetGpuCount() > 0xFFFE)
+    if (GetGpuCount() > 0xFFFE || gpus > 0xFFFE)
     {
         throw TopologyError(where, "nodes", "more than 65534 GPUs");
     }

@@ -88,7 +88,13 @@ struct NodeKindSpec
     /// 0 off, 1 on (an error on A100)
     int nvls{-1};
     uint32_t nvlsGroups{0}; //!< multicast objects per NVSwitch chip (0: NvlsEngine's default)
-    SourceLocation where;   //!< where it was defined
+    /// A memory node (a pool of memory on the fabric): `gpus` are then its ports, each with
+    /// an HCA, and the three fields below describe the memory behind them (MemoryPool)
+    bool memory{false};
+    uint64_t memoryCapacity{1ull << 40};              //!< memory: bytes
+    DataRate memoryBandwidth{DataRate("2457.6Gb/s")}; //!< memory: shared by the ports
+    Time memoryLatency{NanoSeconds(300)};             //!< memory: per access
+    SourceLocation where;                             //!< where it was defined
 };
 
 /**
@@ -212,7 +218,7 @@ struct TopologyDescription
      */
     void Validate() const;
 
-    /** \return the number of GPUs (ranks) */
+    /** \return the number of GPUs (ranks that are not memory-pool ports) */
     uint32_t GetGpuCount() const;
 };
 

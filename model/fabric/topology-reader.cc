@@ -42,8 +42,17 @@ const std::vector<std::string> kTopKeys{"name",
                                         "switches",
                                         "links",
                                         "allow-deadlock"};
-const std::vector<std::string>
-    kKindKeys{"gpu", "board", "gpus", "hcas", "hca-speed", "hca-width", "nvls", "nvls-groups"};
+const std::vector<std::string> kKindKeys{"gpu",
+                                         "board",
+                                         "gpus",
+                                         "hcas",
+                                         "hca-speed",
+                                         "hca-width",
+                                         "nvls",
+                                         "nvls-groups",
+                                         "ports",
+                                         "memory"};
+const std::vector<std::string> kMemoryKeys{"capacity", "bandwidth", "latency"};
 const std::vector<std::string> kGroupKeys{"kind", "count"};
 const std::vector<std::string> kFatTreeKeys{"levels",
                                             "radix",
@@ -160,7 +169,47 @@ Parser::ReadKinds(const Field& section, TopologyDescription& topo)
         kind.where = entry.where;
         const Fields fields =
             Map(entry.value, entry.path, entry.where, &kKindKeys, "in a node kind");
-        if (!fields.count("gpus") && !fields.count("board"))
+        if (fields.count("memory"))
+        {
+            // A memory node: its ports are HCAs, one per rail.
+            kind.memory = true;
+            kind.gpuModel.clear();
+            if (!fields.count("ports"))
+            {
+                throw TopologyError(entry.where,
+                                    entry.path,
+                                    "a memory node needs ports (how many HCAs reach its pool)");
+            }
+            if (fields.count("gpus") || fields.count("gpu"))
+            {
+                const auto& f = fields.count("gpus") ? fields.at("gpus") : fields.at("gpu");
+                throw TopologyError(f.where, f.path, "a memory node has ports, not GPUs");
+            }
+            kind.gpus = Unsigned(fields.at("ports"));
+            kind.hcas = kind.gpus;
+            const Field& m = fields.at("memory");
+            for (const auto& [key, f] : Map(m.value, m.path, m.where, &kMemoryKeys, "in memory"))
+            {
+                if (key == "capacity")
+                {
+                    kind.memoryCapacity = Bytes(f);
+                }
+                else if (key == "bandwidth")
+                {
+                    kind.memoryBandwidth = Rate(f);
+                }
+                else if (key == "latency")
+                {
+                    kind.memoryLatency = Duration(f);
+                }
+            }
+        }
+        else if (fields.count("ports"))
+        {
+            const auto& f = fields.at("ports");
+            throw TopologyError(f.where, f.path, "ports are for memory nodes (give memory)");
+        }
+        else if (!fields.count("gpus") && !fields.count("board"))
         {
             throw TopologyError(entry.where,
                                 entry.path,
@@ -215,7 +264,7 @@ Parser::ReadKinds(const Field& section, TopologyDescription& topo)
                                 "(multicast and in-switch reduction need third-generation "
                                 "NVSwitch: H100 and later, fact sheet §8.5)");
         }
-        if (kind.gpuModel.empty())
+        if (kind.gpuModel.empty() && !kind.memory)
         {
             kind.gpuModel = kind.board;
         }

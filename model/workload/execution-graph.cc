@@ -48,7 +48,21 @@ operator==(const GraphNode& a, const GraphNode& b)
            a.task.measured == b.task.measured && a.phase == b.phase && a.group == b.group &&
            a.op == b.op && a.bytes == b.bytes && a.seq == b.seq && a.microBatch == b.microBatch &&
            a.chunk == b.chunk && a.layer == b.layer && a.label == b.label && a.deps == b.deps &&
-           a.instance == b.instance;
+           a.instance == b.instance && a.memory == b.memory;
+}
+
+std::string
+MemoryAccessName(MemoryAccess access)
+{
+    switch (access)
+    {
+    case MemoryAccess::LOAD:
+        return "load";
+    case MemoryAccess::STORE:
+        return "store";
+    default:
+        return "none";
+    }
 }
 
 bool
@@ -330,6 +344,11 @@ ExecutionGraph::GetCriticalPath(
         if (node.compute)
         {
             finish(w, i, ready[w][i] + computeTime(w, node).GetPicoSeconds());
+            continue;
+        }
+        if (node.memory != MemoryAccess::NONE)
+        {
+            finish(w, i, ready[w][i] + collectiveTime(w, node).GetPicoSeconds());
             continue;
         }
         const GroupInstance g = GetGroup(w, node);

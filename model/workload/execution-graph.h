@@ -59,10 +59,30 @@ enum class ComputePhase : uint8_t
     OPTIMIZER, //!< the optimizer step
 };
 
+/// \ingroup ai-fabric
+/// What a remote-memory node does.
+enum class MemoryAccess : uint8_t
+{
+    NONE,  //!< not a memory node
+    LOAD,  //!< pool -> GPU
+    STORE, //!< GPU -> pool
+};
+
 /**
  * \ingroup ai-fabric
- * \brief One node of a rank's execution graph: compute, or this rank's part of a collective
- * or of a pipeline send/receive.
+ * \param access a memory access
+ * \return its name ("load", "store", "none")
+ */
+std::string MemoryAccessName(MemoryAccess access);
+
+/**
+ * \ingroup ai-fabric
+ * \brief One node of a rank's execution graph: compute, this rank's part of a collective
+ * or of a pipeline send/receive, or a load from / store to its memory pool.
+ *
+ * A memory node (compute false, memory LOAD or STORE) belongs to its rank alone: it moves
+ * `bytes` between the GPU and the pool port TrainingJob assigns it, and starts once its
+ * dependencies are done.
  *
  * Compute nodes run one at a time in program order (each depends on the previous compute
  * node: the GPU's compute stream). A collective node starts when every member of its group
@@ -79,6 +99,7 @@ struct GraphNode
     CollectiveOp op{CollectiveOp::ALL_REDUCE}; //!< collective: the operation
     uint64_t bytes{0};                         //!< collective: its size (nccl-tests' S)
     uint32_t seq{0};                           //!< collective: index within the group
+    MemoryAccess memory{MemoryAccess::NONE};   //!< memory node: load or store
     uint32_t microBatch{UINT32_MAX};           //!< the micro-batch, if any
     uint32_t chunk{0};                         //!< the model chunk (virtual stage index)
     uint32_t layer{UINT32_MAX};                //!< the layer, if any

@@ -191,6 +191,7 @@ TrainingApplication::StartIteration()
     m_slowdown = m_job->GetSlowdown(m_worker, m_iteration);
     m_computeSpans.clear();
     m_commSpans.clear();
+    m_memorySpans.clear();
     const auto& nodes = m_program->nodes;
     m_waiting.resize(nodes.size());
     m_left = static_cast<uint32_t>(nodes.size());
@@ -224,10 +225,32 @@ TrainingApplication::Ready(uint32_t node)
         RunCompute();
         return;
     }
+    if (n.memory != MemoryAccess::NONE)
+    {
+        m_job->Access(m_worker,
+                      node,
+                      MakeCallback(&TrainingApplication::MemoryDone, this).Bind(node));
+        return;
+    }
     m_job->Arrive(m_worker,
                   m_iteration,
                   node,
                   MakeCallback(&TrainingApplication::CollectiveDone, this).Bind(node));
+}
+
+void
+TrainingApplication::MemoryDone(uint32_t node, Time start, Time end)
+{
+    if (end > start)
+    {
+        m_memorySpans.emplace_back(start, end);
+        m_job->Record(m_worker,
+                      "memory " + MemoryAccessName(m_program->nodes[node].memory),
+                      m_program->nodes[node].label,
+                      start,
+                      end);
+    }
+    Finish(node);
 }
 
 void
@@ -304,7 +327,17 @@ TrainingApplication::EndIteration()
     record.compute = Length(compute);
     record.communication = Length(comm);
     record.exposed = record.communication - Overlap(comm, compute);
-    record.idle = record.end - record.start - record.compute - record.exposed;
+    if (!m_memorySpans.empty())
+    {
+        // Memory time hidden neither behind compute nor behind communication.
+        auto busy = m_computeSpans;
+        busy.insert(busy.end(), m_commSpans.begin(), m_commSpans.end());
+        const auto memory = Merge(m_memorySpans);
+        record.memory = Length(memory);
+        record.exposedMemory = record.memory - Overlap(memory, Merge(busy));
+    }
+    record.idle =
+        record.end - record.start - record.compute - record.exposed - record.exposedMemory;
     NS_LOG_INFO("worker " << m_worker << " ends iteration " << m_iteration << " after "
                           << (record.end - record.start).As(Time::US));
     m_inIteration = false;

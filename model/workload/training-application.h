@@ -27,8 +27,9 @@ namespace ns3
  * A node runs once every node it depends on has finished. Compute nodes run one at a time on
  * the GPU's compute stream, for the compute model's duration times the iteration's straggler
  * factor; collective nodes go to the TrainingJob, which starts them when every member of
- * their group has arrived. An iteration ends when its last node finishes; the next one starts
- * then (stale-synchronous: once the job allows it), until the job's Iterations are done or
+ * their group has arrived; memory nodes go to the TrainingJob too, which moves them between the
+ * GPU and its memory-pool port at once. An iteration ends when its last node finishes; the next one
+ * starts then (stale-synchronous: once the job allows it), until the job's Iterations are done or
  * the application stops.
  */
 class TrainingApplication : public Application
@@ -75,6 +76,12 @@ class TrainingApplication : public Application
      * \param end when it ended
      */
     void CollectiveDone(uint32_t node, Time start, Time end);
+    /**
+     * \param node the memory node
+     * \param start when its access started
+     * \param end when it ended
+     */
+    void MemoryDone(uint32_t node, Time start, Time end);
     /** \param node a finished node */
     void Finish(uint32_t node);
     /** \brief The iteration's last node finished. */
@@ -95,7 +102,8 @@ class TrainingApplication : public Application
     bool m_computeBusy{false};                                       //!< the compute stream runs
     Time m_iterationStart;                                           //!< when this iteration began
     std::vector<std::pair<Time, Time>> m_computeSpans;               //!< this iteration's compute
-    std::vector<std::pair<Time, Time>> m_commSpans; //!< this iteration's collectives
+    std::vector<std::pair<Time, Time>> m_commSpans;   //!< this iteration's collectives
+    std::vector<std::pair<Time, Time>> m_memorySpans; //!< this iteration's pool accesses
 };
 
 } // namespace ns3

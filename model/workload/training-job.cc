@@ -6,6 +6,7 @@
 
 #include "training-job.h"
 
+#include "ns3/abort.h"
 #include "ns3/boolean.h"
 #include "ns3/enum.h"
 #include "ns3/fabric-config-error.h"
@@ -29,6 +30,8 @@ namespace
 
 /// Group-id kind of the parameter-server pairs (above every WorkloadGroup's).
 constexpr uint64_t kParameterServerKind = uint64_t(0xff) << 56;
+/// Group ids of a worker's connection to its memory-pool port.
+constexpr uint64_t kMemoryPoolKind = uint64_t(0xfe) << 56;
 
 /**
  * \param mode a training mode
@@ -129,6 +132,7 @@ TrainingJob::DoDispose()
     m_pending.clear();
     m_held.clear();
     m_linkUsage.reset();
+    m_pools.clear();
     m_topology = nullptr;
     m_computeModel = nullptr;
     m_slowdownStream = nullptr;
@@ -178,11 +182,186 @@ TrainingJob::Setup(Ptr<FabricTopology> topology, std::shared_ptr<const Execution
         m_gpus.push_back(GpuSpec::Preset(model));
         m_peakFlops += m_gpus.back().GetPeakFlops(w.model.dtype);
     }
+    AssignPools();
     m_modelFlops = WorkloadArithmetic::IterationFlops(w, false);
     const uint32_t replicas = w.plan.dp;
     m_replicaDone.assign(replicas, 0);
     m_replicaProgress.assign(replicas, {});
     m_replicaStartVersion.assign(replicas, {});
+}
+
+void
+TrainingJob::AssignPools()
+{
+    const ExecutionGraph& graph = GetGraph();
+    const WorkloadPlacement& placement = graph.GetPlacement();
+    const uint32_t workers = graph.GetNWorkers();
+    m_poolPort.clear();
+    m_pools.clear();
+    const std::vector<uint32_t> ports = m_topology->GetMemoryEndpoints();
+    for (uint32_t w = 0; w < workers; ++w)
+    {
+        const uint32_t rank = placement.GetTopologyRank(w);
+        if (m_topology->IsMemoryEndpoint(rank))
+        {
+            throw FabricConfigError("TrainingJob",
+                                    "worker " + std::to_string(w) + " is placed on rank " +
+                                        std::to_string(rank) + ", a memory-pool port, not a GPU");
+        }
+    }
+    const MemorySpec& memory = graph.GetWorkload().memory;
+    if (!memory.UsesPool())
+    {
+        return;
+    }
+    if (ports.empty())
+    {
+        throw FabricConfigError(
+            graph.GetWorkload().file.empty() ? "TrainingJob" : graph.GetWorkload().file,
+            "memory: the workload keeps state in a memory pool, but topology \"" +
+                m_topology->GetDescription().name +
+                "\" has no memory node (a node kind with a memory section)");
+    }
+    // Pools by server, each with its ports in rank order.
+    std::vector<std::vector<uint32_t>> pools;
+    for (uint32_t port : ports)
+    {
+        if (pools.empty() ||
+            m_topology->GetServer(pools.back().front()) != m_topology->GetServer(port))
+        {
+            pools.emplace_back();
+        }
+        pools.back().push_back(port);
+    }
+    // A worker uses the port on its own rail (its GPU's index in its server) of pool
+    // (its server mod pools): loads and stores stay on the worker's rail.
+    for (uint32_t w = 0; w < workers; ++w)
+    {
+        const uint32_t rank = placement.GetTopologyRank(w);
+        const uint32_t server = m_topology->GetServer(rank);
+        uint32_t first = rank;
+        while (first > 0 && m_topology->GetServer(first - 1) == server)
+        {
+            --first;
+        }
+        const auto& pool = pools[server % pools.size()];
+        const uint32_t port = pool[(rank - first) % pool.size()];
+        m_poolPort.push_back(port);
+        m_pools.push_back(MemoryPool::Find(m_topology, port));
+    }
+    // Capacity: what each worker keeps in its pool. Expert shards shared by data-parallel
+    // replicas are held once per pool (weights and accumulated gradients); optimizer states
+    // once per worker; activations for the micro-batches a stage holds at once.
+    for (uint32_t w = 0; w < workers; ++w)
+    {
+        const RankProgram& program = graph.GetProgram(w);
+        const RankCoord& c = placement.GetCoord(w);
+        std::map<uint32_t, uint64_t> experts; // layer -> bytes
+        uint64_t optimizer = 0;
+        uint64_t activations = 0;
+        for (const auto& n : program.nodes)
+        {
+            if (n.memory == MemoryAccess::NONE)
+            {
+                continue;
+            }
+            if (n.label.find("experts") != std::string::npos)
+            {
+                experts[n.layer] = n.bytes;
+            }
+            else if (n.label.find("optimizer") != std::string::npos)
+            {
+                optimizer = n.bytes;
+            }
+            else if (n.memory == MemoryAccess::STORE && n.microBatch == 0)
+            {
+                activations += n.bytes;
+            }
+        }
+        uint32_t held = 1;
+        for (uint32_t k : program.inFlight)
+        {
+            held = std::max(held, k);
+        }
+        uint64_t expertBytes = 0;
+        for (const auto& [layer, bytes] : experts)
+        {
+            expertBytes += 2 * bytes;
+        }
+        const uint32_t shard = c.dp % graph.GetWorkload().plan.ep;
+        const std::string prefix = "job " + graph.GetWorkload().name + " ";
+        if (expertBytes > 0)
+        {
+            m_pools[w]->Allocate(prefix + "experts stage " + std::to_string(c.pp) + " tp " +
+                                     std::to_string(c.tp) + " ep " + std::to_string(shard),
+                                 expertBytes);
+        }
+        if (optimizer > 0)
+        {
+            m_pools[w]->Allocate(prefix + "worker " + std::to_string(w) + " optimizer", optimizer);
+        }
+        if (activations > 0)
+        {
+            m_pools[w]->Allocate(prefix + "worker " + std::to_string(w) + " activations",
+                                 activations * held);
+        }
+    }
+}
+
+uint32_t
+TrainingJob::GetPoolPort(uint32_t worker) const
+{
+    return worker < m_poolPort.size() ? m_poolPort[worker] : UINT32_MAX;
+}
+
+void
+TrainingJob::Access(uint32_t worker, uint32_t node, CollectiveDone done)
+{
+    const ExecutionGraph& graph = GetGraph();
+    const GraphNode& n = graph.GetProgram(worker).nodes[node];
+    const Time start = Simulator::Now();
+    const bool store = n.memory == MemoryAccess::STORE;
+    const std::string name = store ? "memory-store" : "memory-load";
+    if (n.bytes == 0)
+    {
+        Simulator::ScheduleNow([done, start]() { done(start, start); });
+        return;
+    }
+    NS_ABORT_MSG_IF(worker >= m_poolPort.size(), "a memory node without a pool");
+    const uint32_t port = m_poolPort[worker];
+    // Communicator ranks: 0 the GPU, 1 the pool port.
+    Ptr<Communicator> comm = GetCommunicator(kMemoryPoolKind | worker,
+                                             {graph.GetPlacement().GetTopologyRank(worker), port});
+    // The pool's devices serve the access as its data streams (the FIFO of MemoryPool).
+    const Time served = start + m_pools[worker]->Access(store, n.bytes);
+    const uint64_t bytes = n.bytes;
+    auto finish = [this, done, start, served, name, bytes](Time analytical) {
+        const Time end = std::max(Simulator::Now(), served);
+        Simulator::Schedule(end - Simulator::Now(), [this, done, start, name, bytes, analytical]() {
+            Account(WorkloadGroup::TP, name, CollectiveOp::SEND_RECV, bytes, start, analytical);
+            done(start, Simulator::Now());
+        });
+    };
+    const uint32_t from = store ? 0 : 1;
+    if (m_backend == ANALYTICAL)
+    {
+        // The pool port's link is shared by every worker that uses it: an access waits for the
+        // ones before it on that link, as on the wire (a worker's own loads and stores are
+        // already in order).
+        const Time oneWay =
+            GetEstimate(kMemoryPoolKind | worker, comm, CollectiveOp::SEND_RECV, bytes);
+        Time& linkFree = store ? m_poolInFree[port] : m_poolOutFree[port];
+        const Time begin = std::max(start, linkFree);
+        linkFree = begin + oneWay;
+        Simulator::Schedule(begin + oneWay - start, [finish, oneWay]() { finish(oneWay); });
+        return;
+    }
+    comm->Start(CollectiveOp::SEND_RECV,
+                bytes,
+                Communicator::DoneCallback(
+                    [finish](const CollectiveReport& report) { finish(report.analyticalTime); }),
+                from,
+                1 - from);
 }
 
 const ExecutionGraph&
@@ -619,6 +798,8 @@ TrainingJob::NotifyIteration(const WorkerIterationRecord& record)
             it.compute += r.compute;
             it.communication += r.communication;
             it.exposed += r.exposed;
+            it.memory += r.memory;
+            it.exposedMemory += r.exposedMemory;
             it.idle += r.idle;
             it.workers++;
         }
@@ -626,6 +807,8 @@ TrainingJob::NotifyIteration(const WorkerIterationRecord& record)
     it.compute = it.compute / it.workers;
     it.communication = it.communication / it.workers;
     it.exposed = it.exposed / it.workers;
+    it.memory = it.memory / it.workers;
+    it.exposedMemory = it.exposedMemory / it.workers;
     it.idle = it.idle / it.workers;
     it.mfu =
         it.time.IsStrictlyPositive() ? m_modelFlops / (it.time.GetSeconds() * m_peakFlops) : 0.0;

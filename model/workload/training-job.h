@@ -17,6 +17,7 @@
 #include "ns3/fabric-link-usage.h"
 #include "ns3/fabric-topology.h"
 #include "ns3/gpu-spec.h"
+#include "ns3/memory-pool.h"
 #include "ns3/object.h"
 #include "ns3/random-variable-stream.h"
 #include "ns3/traced-callback.h"
@@ -140,6 +141,24 @@ class TrainingJob : public Object
     void Arrive(uint32_t worker, uint32_t iteration, uint32_t node, CollectiveDone done);
 
     /**
+     * \brief A worker reached a memory node: move its bytes between the GPU and the worker's
+     * pool port (a load: pool to GPU; a store: GPU to pool) over the fabric, on the job's
+     * backend. It ends when both the transfer and the pool's service of it (MemoryPool::Access)
+     * are done.
+     * \param worker the worker
+     * \param node the node's index in its program
+     * \param done called when the access completes
+     */
+    void Access(uint32_t worker, uint32_t node, CollectiveDone done);
+
+    /**
+     * \param worker a worker
+     * \return the topology rank of the memory-pool port it loads from and stores to
+     * (UINT32_MAX if the workload pools nothing)
+     */
+    uint32_t GetPoolPort(uint32_t worker) const;
+
+    /**
      * \brief May a worker start an iteration now? (stale-synchronous bound; always true in
      * the other modes)
      * \param worker the worker
@@ -251,6 +270,12 @@ class TrainingJob : public Object
     void PushPull(uint32_t worker, uint64_t bytes, CollectiveDone done);
 
     /**
+     * \brief Give each worker its memory-pool port and place its pooled state there
+     * (MemoryPool::Allocate). Checks that no worker sits on a pool port.
+     */
+    void AssignPools();
+
+    /**
      * \brief Account a completed collective.
      * \param group its group
      * \param groupName its explicit group's name (empty: the WorkloadGroup's)
@@ -283,9 +308,13 @@ class TrainingJob : public Object
     /// Analytical parameter servers: when each server's link is free again, towards it
     /// (pushes) and from it (pulls); transfers queue there as they do on the wire.
     std::vector<Time> m_serverInFree;
-    std::vector<Time> m_serverOutFree; //!< see m_serverInFree
-    std::vector<Time> m_workerOutFree; //!< a worker's link towards the servers is free again
-    std::vector<Time> m_workerInFree;  //!< a worker's link from the servers is free again
+    std::vector<Time> m_serverOutFree;      //!< see m_serverInFree
+    std::vector<Time> m_workerOutFree;      //!< a worker's link towards the servers is free again
+    std::vector<Time> m_workerInFree;       //!< a worker's link from the servers is free again
+    std::vector<uint32_t> m_poolPort;       //!< per worker: its memory-pool port (rank)
+    std::vector<Ptr<MemoryPool>> m_pools;   //!< per worker: the pool behind that port
+    std::map<uint32_t, Time> m_poolOutFree; //!< analytical: pool port -> its link to GPUs free
+    std::map<uint32_t, Time> m_poolInFree;  //!< analytical: pool port -> its link from GPUs free
     std::map<std::string, GroupUsageRecord> m_groupUsage;     //!< per group name
     std::vector<WorkerIterationRecord> m_records;             //!< as they finish
     std::vector<IterationRecord> m_iterationRecords;          //!< per iteration

@@ -59,6 +59,8 @@ ToJson(const TrainingReport& report)
                               {"compute_us", Us(it.compute)},
                               {"communication_us", Us(it.communication)},
                               {"exposed_us", Us(it.exposed)},
+                              {"memory_us", Us(it.memory)},
+                              {"exposed_memory_us", Us(it.exposedMemory)},
                               {"idle_us", Us(it.idle)},
                               {"workers", it.workers},
                               {"mfu", it.mfu}});
@@ -74,6 +76,8 @@ ToJson(const TrainingReport& report)
                            {"compute_us", Us(r.compute)},
                            {"communication_us", Us(r.communication)},
                            {"exposed_us", Us(r.exposed)},
+                           {"memory_us", Us(r.memory)},
+                           {"exposed_memory_us", Us(r.exposedMemory)},
                            {"idle_us", Us(r.idle)},
                            {"slowdown", r.slowdown},
                            {"staleness", r.staleness}});

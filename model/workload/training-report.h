@@ -23,8 +23,9 @@ namespace ns3
  * \brief One GPU's share of one iteration: from the end of its previous iteration (or the
  * job's start) to the end of this one.
  *
- * compute + exposed + idle = end - start. Communication counts from the moment every member
- * of a collective has arrived (waiting for late peers is idle time, not communication).
+ * compute + exposed + exposedMemory + idle = end - start. Communication counts from the moment
+ * every member of a collective has arrived (waiting for late peers is idle time, not
+ * communication). Remote-memory loads and stores are counted apart from communication.
  */
 struct WorkerIterationRecord
 {
@@ -35,7 +36,9 @@ struct WorkerIterationRecord
     Time compute;          //!< time its compute stream was busy
     Time communication;    //!< time at least one of its collectives was in flight
     Time exposed;          //!< communication while no compute ran
-    Time idle;             //!< neither: pipeline bubble, waiting for peers or stragglers
+    Time memory;           //!< time at least one of its pool loads or stores was in flight
+    Time exposedMemory;    //!< memory time while neither compute nor communication ran
+    Time idle;             //!< none of these: pipeline bubble, waiting for peers or stragglers
     double slowdown{1.0};  //!< the straggler factor its compute ran with
     uint32_t staleness{0}; //!< asynchronous modes: updates applied since it read the weights
 };
@@ -52,6 +55,8 @@ struct IterationRecord
     Time compute;          //!< mean over workers of WorkerIterationRecord::compute
     Time communication;    //!< mean communication
     Time exposed;          //!< mean exposed communication
+    Time memory;           //!< mean memory time
+    Time exposedMemory;    //!< mean exposed memory time
     Time idle;             //!< mean idle time (the bubble)
     uint32_t workers{0};   //!< workers that finished it
     double mfu{0};         //!< model FLOPs / (time x the GPUs' dense peak)

@@ -110,6 +110,13 @@ WorkloadDescription::Locate(const std::string& field) const
     return where;
 }
 
+bool
+MemorySpec::UsesPool() const
+{
+    return experts == StatePlacement::POOL || optimizer == StatePlacement::POOL ||
+           activations == StatePlacement::POOL;
+}
+
 uint32_t
 WorkloadDescription::GetMicroBatches() const
 {
@@ -377,6 +384,22 @@ WorkloadDescription::Validate(uint32_t gpus)
                  " but global-batch / (micro-batch x dp) = " + str(m));
     }
     tr.gradientAccumulation = m;
+    // Pooled memory.
+    if (memory.experts == StatePlacement::POOL &&
+        (model.kind != ModelKind::TRANSFORMER || model.transformer.experts == 0))
+    {
+        fail("memory.experts", "pooled experts need an MoE model (model.moe.experts)");
+    }
+    if (memory.UsesPool() && async)
+    {
+        fail("memory",
+             "pooled memory is replayed with synchronous training only (parallelism.mode sync)");
+    }
+    if (memory.activations == StatePlacement::POOL && tr.recompute == Recompute::FULL)
+    {
+        fail("memory.activations",
+             "activations are either recomputed (training.recompute full) or pooled, not both");
+    }
     if (p.schedule == PipelineSchedule::INTERLEAVED && m % p.pp != 0)
     {
         // Megatron-LM requires it of its interleaved schedule.

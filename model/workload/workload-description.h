@@ -196,6 +196,39 @@ struct ParallelismPlan
     uint32_t servers{1};                              //!< PARAMETER_SERVER / STALE_SYNC: servers
 };
 
+/// \ingroup ai-fabric
+/// Where a kind of training state lives.
+enum class StatePlacement
+{
+    HBM,  //!< in the GPU's own memory
+    POOL, //!< in a memory pool on the fabric, loaded and stored over it
+};
+
+/**
+ * \ingroup ai-fabric
+ * \brief Which training state lives in pooled memory (ASTRA-sim 2.0's disaggregated memory;
+ * ZeRO-Infinity's offload, Rajbhandari et al. SC21).
+ *
+ * Pooled state is moved by remote-memory nodes of the execution graph: a MoE layer's expert
+ * weights are loaded before its forward and its backward and their gradients stored after the
+ * backward (the pool accumulates the replicas' gradients, so no expert-data-parallel
+ * all-reduce is issued); optimizer states are loaded before the optimizer step and stored after
+ * it; activations are stored after a layer's forward and loaded before its backward.
+ */
+struct MemorySpec
+{
+    StatePlacement experts{StatePlacement::HBM};     //!< MoE expert weights and gradients
+    StatePlacement optimizer{StatePlacement::HBM};   //!< optimizer states
+    StatePlacement activations{StatePlacement::HBM}; //!< activations kept for the backward
+    /// Loads in flight ahead of the compute that needs them (the prefetch depth, in layers):
+    /// a load waits until the compute of the load `prefetch` + 1 before it has finished and
+    /// freed its buffer. ZeRO-Infinity prefetches the next layer's weights (1).
+    uint32_t prefetch{1};
+
+    /** \return whether any state lives in a pool */
+    bool UsesPool() const;
+};
+
 /**
  * \ingroup ai-fabric
  * \brief Everything a workload file says: model, training set-up, parallelism plan.
@@ -207,6 +240,7 @@ struct WorkloadDescription
     ModelSpec model;       //!< the model
     TrainingSpec training; //!< batch sizes, recomputation
     ParallelismPlan plan;  //!< the plan
+    MemorySpec memory;     //!< what lives in pooled memory
     SourceLocation where;  //!< the document
     /// Where each field was written ("parallelism.tp" -> file:line:column), filled by the
     /// reader, so that Validate() points at the field even when called later.

@@ -158,6 +158,65 @@ class ProgramBuilder
         return m_lastOfGroup[g];
     }
 
+    /**
+     * \brief A remote-memory node. Loads run one after another (the pool-to-GPU direction),
+     * as do stores; a load also waits until the compute that consumed the load `prefetch` + 1
+     * before it has finished, so that at most `prefetch` + 1 buffers are held.
+     * \return its index
+     */
+    uint32_t Memory(MemoryAccess access,
+                    uint64_t bytes,
+                    uint32_t mb,
+                    uint32_t chunk,
+                    uint32_t layer,
+                    const std::string& label,
+                    std::vector<uint32_t> deps = {})
+    {
+        GraphNode n;
+        n.compute = false;
+        n.memory = access;
+        n.bytes = bytes;
+        n.microBatch = mb;
+        n.chunk = chunk;
+        n.layer = layer;
+        n.label = label;
+        uint32_t& last = access == MemoryAccess::LOAD ? m_lastLoad : m_lastStore;
+        deps.push_back(last);
+        if (access == MemoryAccess::LOAD)
+        {
+            const size_t window = size_t(m_w.memory.prefetch) + 1;
+            if (m_loadConsumers.size() >= window)
+            {
+                deps.push_back(m_loadConsumers[m_loadConsumers.size() - window]);
+            }
+        }
+        n.deps = Clean(deps);
+        last = Add(n);
+        if (access == MemoryAccess::LOAD)
+        {
+            m_loads.push_back(last);
+            m_loadConsumers.push_back(UINT32_MAX);
+        }
+        return last;
+    }
+
+    /**
+     * \param load a load node
+     * \param consumer the compute node after which its buffer is free
+     */
+    void Consume(uint32_t load, uint32_t consumer)
+    {
+        for (size_t k = m_loads.size(); k-- > 0;)
+        {
+            if (m_loads[k] == load)
+            {
+                m_loadConsumers[k] = consumer;
+                return;
+            }
+        }
+        NS_ASSERT_MSG(false, "not a load node");
+    }
+
     /// \return the last compute node (UINT32_MAX if none)
     uint32_t LastCompute() const
     {
@@ -195,6 +254,10 @@ class ProgramBuilder
     std::shared_ptr<RankProgram> m_prog;
     uint32_t m_lastCompute{UINT32_MAX};
     std::vector<uint32_t> m_lastOfGroup;
+    uint32_t m_lastLoad{UINT32_MAX};       //!< the last load node
+    uint32_t m_lastStore{UINT32_MAX};      //!< the last store node
+    std::vector<uint32_t> m_loads;         //!< the load nodes, in order
+    std::vector<uint32_t> m_loadConsumers; //!< per load: the compute that used it
 };
 
 /// A short label: "F3.1" for the forward of micro-batch 3, chunk 1 (chunk left out if v = 1).
@@ -295,6 +358,17 @@ WorkloadGenerator::BuildProgram(const WorkloadDescription& w, uint32_t s) const
         transformer ? uint64_t(b) * t.sequence / (sp ? tp : 1) * t.topK * t.hidden * dbytes : 0;
     const double hbmActivations = transformer ? 4.0 * b * t.sequence * t.hidden * dbytes : 0;
     const bool zero3 = plan.zero == 3 && plan.dp > 1;
+    const bool pooledExperts = w.memory.experts == StatePlacement::POOL;
+    const bool pooledActivations = w.memory.activations == StatePlacement::POOL;
+    // This GPU's share of a MoE layer's expert weights (its gradients are as large).
+    auto expertBytes = [&](uint32_t L) {
+        return static_cast<uint64_t>(layerParams(L, true) * dbytes);
+    };
+    // What a layer keeps for its backward pass (Korthikanti et al.'s per-layer activations).
+    auto activationStoreBytes = [&](uint32_t L) {
+        return static_cast<uint64_t>(transformer ? WorkloadArithmetic::LayerActivationBytes(w, L)
+                                                 : double(layers[L].activationBytes) * b);
+    };
     // ZeRO-3 gathers a layer's weights before its forward and its backward; the embedding
     // comes with the first layer.
     auto zero3Bytes = [&](uint32_t L) {
@@ -371,6 +445,16 @@ WorkloadGenerator::BuildProgram(const WorkloadDescription& w, uint32_t s) const
                                      2.0 * double(layers[L].activationBytes) * b,
                                  dtype};
                 pb.Compute(task, phase, mb, c, L, tag + " " + layers[L].name, deps);
+                if (pooledActivations && phase == ComputePhase::FORWARD)
+                {
+                    pb.Memory(MemoryAccess::STORE,
+                              activationStoreBytes(L),
+                              mb,
+                              c,
+                              L,
+                              tag + " store activations",
+                              {pb.LastCompute()});
+                }
                 return;
             }
             tpBefore(mb, c, L, tag);
@@ -387,6 +471,16 @@ WorkloadGenerator::BuildProgram(const WorkloadDescription& w, uint32_t s) const
                             WorkloadArithmetic::MlpForwardFlops(t, L, b) / tp,
                             layerParams(L, moe) * dbytes + hbmActivations,
                             dtype};
+            // Pooled experts: this GPU's share of the layer's expert weights comes from the
+            // pool, prefetched on the load stream.
+            std::vector<uint32_t> mlpDeps;
+            uint32_t expertLoad = UINT32_MAX;
+            if (moe && pooledExperts)
+            {
+                expertLoad =
+                    pb.Memory(MemoryAccess::LOAD, expertBytes(L), mb, c, L, tag + " load experts");
+                mlpDeps.push_back(expertLoad);
+            }
             if (moe && plan.ep > 1)
             {
                 pb.Collective(WorkloadGroup::EP,
@@ -397,7 +491,11 @@ WorkloadGenerator::BuildProgram(const WorkloadDescription& w, uint32_t s) const
                               L,
                               tag + " ep dispatch",
                               {pb.LastCompute(), pb.LastOf(WorkloadGroup::TP)});
-                computeAfterComm(mlp, phase, mb, c, L, tag + " experts", {});
+                computeAfterComm(mlp, phase, mb, c, L, tag + " experts", mlpDeps);
+                if (expertLoad != UINT32_MAX)
+                {
+                    pb.Consume(expertLoad, pb.LastCompute());
+                }
                 pb.Collective(WorkloadGroup::EP,
                               CollectiveOp::ALL_TO_ALL,
                               a2aBytes,
@@ -407,10 +505,26 @@ WorkloadGenerator::BuildProgram(const WorkloadDescription& w, uint32_t s) const
                               tag + " ep combine",
                               {pb.LastCompute()});
                 tpAfter(mb, c, L, tag);
-                return;
             }
-            computeAfterComm(mlp, phase, mb, c, L, tag + (moe ? " experts" : " mlp"), {});
-            tpAfter(mb, c, L, tag);
+            else
+            {
+                computeAfterComm(mlp, phase, mb, c, L, tag + (moe ? " experts" : " mlp"), mlpDeps);
+                if (expertLoad != UINT32_MAX)
+                {
+                    pb.Consume(expertLoad, pb.LastCompute());
+                }
+                tpAfter(mb, c, L, tag);
+            }
+            if (pooledActivations && phase == ComputePhase::FORWARD)
+            {
+                pb.Memory(MemoryAccess::STORE,
+                          activationStoreBytes(L),
+                          mb,
+                          c,
+                          L,
+                          tag + " store activations",
+                          {pb.LastCompute()});
+            }
         };
 
     // (node, gradient bytes) per layer as the last micro-batch's backward completes it.
@@ -512,6 +626,17 @@ WorkloadGenerator::BuildProgram(const WorkloadDescription& w, uint32_t s) const
                 deps.clear();
             }
             const std::string tag = Tag("B", mb, c, v) + " L" + std::to_string(L);
+            uint32_t activationLoad = UINT32_MAX;
+            if (pooledActivations)
+            {
+                activationLoad = pb.Memory(MemoryAccess::LOAD,
+                                           activationStoreBytes(L),
+                                           mb,
+                                           c,
+                                           L,
+                                           tag + " load activations");
+                deps.push_back(activationLoad);
+            }
             if (zero3)
             {
                 deps.push_back(pb.Collective(WorkloadGroup::DP,
@@ -537,6 +662,10 @@ WorkloadGenerator::BuildProgram(const WorkloadDescription& w, uint32_t s) const
                                   L,
                                   tag + " " + layers[L].name,
                                   deps);
+                if (activationLoad != UINT32_MAX)
+                {
+                    pb.Consume(activationLoad, node);
+                }
             }
             else
             {
@@ -546,6 +675,17 @@ WorkloadGenerator::BuildProgram(const WorkloadDescription& w, uint32_t s) const
                                 2.0 * WorkloadArithmetic::MlpForwardFlops(t, L, b) / tp,
                                 2.0 * (layerParams(L, moe) * dbytes + hbmActivations),
                                 dtype};
+                uint32_t expertLoad = UINT32_MAX;
+                if (moe && pooledExperts)
+                {
+                    expertLoad = pb.Memory(MemoryAccess::LOAD,
+                                           expertBytes(L),
+                                           mb,
+                                           c,
+                                           L,
+                                           tag + " load experts");
+                    deps.push_back(expertLoad);
+                }
                 if (moe && plan.ep > 1)
                 {
                     pb.Collective(WorkloadGroup::EP,
@@ -576,6 +716,19 @@ WorkloadGenerator::BuildProgram(const WorkloadDescription& w, uint32_t s) const
                                      tag + (moe ? " experts" : " mlp"),
                                      deps);
                 }
+                const uint32_t mlpNode = pb.LastCompute();
+                if (expertLoad != UINT32_MAX)
+                {
+                    // The expert gradients go to the pool, which accumulates the replicas'.
+                    pb.Consume(expertLoad, mlpNode);
+                    pb.Memory(MemoryAccess::STORE,
+                              expertBytes(L),
+                              mb,
+                              c,
+                              L,
+                              tag + " store expert gradients",
+                              {mlpNode});
+                }
                 tpAfter(mb, c, L, tag);
                 tpBefore(mb, c, L, tag);
                 ComputeTask attn{"attention",
@@ -590,6 +743,10 @@ WorkloadGenerator::BuildProgram(const WorkloadDescription& w, uint32_t s) const
                                         L,
                                         tag + " attention",
                                         {});
+                if (activationLoad != UINT32_MAX)
+                {
+                    pb.Consume(activationLoad, node); // free after the layer's backward
+                }
                 tpAfter(mb, c, L, tag);
             }
             deps.clear();
@@ -653,7 +810,9 @@ WorkloadGenerator::BuildProgram(const WorkloadDescription& w, uint32_t s) const
     const bool moeModel = transformer && t.experts > 0;
     const uint32_t edp = plan.dp / plan.ep;
     std::vector<Bucket> dense = plan.dp > 1 ? bucketize(false) : std::vector<Bucket>();
-    std::vector<Bucket> experts = moeModel && edp > 1 ? bucketize(true) : std::vector<Bucket>();
+    // Pooled experts are reduced in the pool (every replica stores into it).
+    std::vector<Bucket> experts =
+        moeModel && edp > 1 && !pooledExperts ? bucketize(true) : std::vector<Bucket>();
     const CollectiveOp reduceOp =
         plan.zero == 0 ? CollectiveOp::ALL_REDUCE : CollectiveOp::REDUCE_SCATTER;
     const std::string reduceName = plan.zero == 0 ? "all-reduce" : "reduce-scatter";
@@ -688,13 +847,39 @@ WorkloadGenerator::BuildProgram(const WorkloadDescription& w, uint32_t s) const
                         12.0 * psi,
                         (2.0 * dbytes + 2.0 * K) * psi,
                         WorkloadDtype::FP32};
-        pb.Compute(opt,
-                   ComputePhase::OPTIMIZER,
-                   UINT32_MAX,
-                   0,
-                   UINT32_MAX,
-                   "optimizer",
-                   {pb.LastOf(WorkloadGroup::DP), pb.LastOf(WorkloadGroup::EDP)});
+        // ZeRO-Infinity-style offload: the states come in before the step and go back after.
+        const bool pooledOptimizer = w.memory.optimizer == StatePlacement::POOL;
+        const auto stateBytes = static_cast<uint64_t>(K * psi);
+        std::vector<uint32_t> optDeps{pb.LastOf(WorkloadGroup::DP), pb.LastOf(WorkloadGroup::EDP)};
+        uint32_t stateLoad = UINT32_MAX;
+        if (pooledOptimizer)
+        {
+            stateLoad = pb.Memory(MemoryAccess::LOAD,
+                                  stateBytes,
+                                  UINT32_MAX,
+                                  0,
+                                  UINT32_MAX,
+                                  "load optimizer states");
+            optDeps.push_back(stateLoad);
+        }
+        const uint32_t step = pb.Compute(opt,
+                                         ComputePhase::OPTIMIZER,
+                                         UINT32_MAX,
+                                         0,
+                                         UINT32_MAX,
+                                         "optimizer",
+                                         optDeps);
+        if (pooledOptimizer)
+        {
+            pb.Consume(stateLoad, step);
+            pb.Memory(MemoryAccess::STORE,
+                      stateBytes,
+                      UINT32_MAX,
+                      0,
+                      UINT32_MAX,
+                      "store optimizer states",
+                      {step});
+        }
     }
     if (plan.zero == 1 || plan.zero == 2)
     {

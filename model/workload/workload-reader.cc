@@ -20,7 +20,7 @@ NS_LOG_COMPONENT_DEFINE("WorkloadReader");
 namespace
 {
 
-const std::vector<std::string> kTopKeys{"name", "model", "training", "parallelism"};
+const std::vector<std::string> kTopKeys{"name", "model", "training", "parallelism", "memory"};
 const std::vector<std::string> kModelKeys{"type",
                                           "layers",
                                           "hidden",
@@ -43,6 +43,7 @@ const std::vector<std::string> kTrainingKeys{"global-batch",
                                              "gradient-accumulation",
                                              "recompute",
                                              "optimizer-bytes-per-parameter"};
+const std::vector<std::string> kMemoryKeys{"experts", "optimizer", "activations", "prefetch"};
 const std::vector<std::string> kPlanKeys{"dp",
                                          "tp",
                                          "sequence-parallel",
@@ -91,6 +92,8 @@ class Parser : public YamlFieldReader
     void ReadLayers(const YamlField& f, ModelSpec& model);
     void ReadTraining(const YamlField& f, TrainingSpec& training);
     void ReadPlan(const YamlField& f, ParallelismPlan& plan);
+    /// \param f the memory section \param memory what it fills
+    void ReadMemory(const YamlField& f, MemorySpec& memory);
 };
 
 size_t
@@ -279,6 +282,35 @@ Parser::ReadTraining(const YamlField& section, TrainingSpec& tr)
 }
 
 void
+Parser::ReadMemory(const YamlField& section, MemorySpec& memory)
+{
+    const YamlFields fields =
+        Map(section.value, section.path, section.where, &kMemoryKeys, "in memory");
+    auto where = [this](const YamlField& f) {
+        return Choice(f, {"hbm", "pool"}) == 0 ? StatePlacement::HBM : StatePlacement::POOL;
+    };
+    for (const auto& [key, f] : fields)
+    {
+        if (key == "experts")
+        {
+            memory.experts = where(f);
+        }
+        else if (key == "optimizer")
+        {
+            memory.optimizer = where(f);
+        }
+        else if (key == "activations")
+        {
+            memory.activations = where(f);
+        }
+        else if (key == "prefetch")
+        {
+            memory.prefetch = Unsigned(f);
+        }
+    }
+}
+
+void
 Parser::ReadPlan(const YamlField& section, ParallelismPlan& plan)
 {
     const YamlFields fields =
@@ -379,6 +411,10 @@ Parser::Read(const std::string& yaml)
     if (top.count("parallelism"))
     {
         ReadPlan(top.at("parallelism"), w.plan);
+    }
+    if (top.count("memory"))
+    {
+        ReadMemory(top.at("memory"), w.memory);
     }
     w.locations = GetLocations();
     return w;
