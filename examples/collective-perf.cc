@@ -152,7 +152,10 @@ main(int argc, char* argv[])
         std::vector<uint32_t> ranks;
         for (uint32_t r = 0; r < topology->GetNRanks(); ++r)
         {
-            ranks.push_back(r);
+            if (!topology->IsMemoryEndpoint(r)) // every GPU, not the memory pools' ports
+            {
+                ranks.push_back(r);
+            }
         }
         Ptr<Communicator> comm = CreateObject<Communicator>();
         comm->SetAttribute("Algorithm", StringValue(algo));

@@ -262,7 +262,7 @@ main(int argc, char* argv[])
         fmt::print("workload   {} ({})\n", workload.name, workloadFile);
         fmt::print("topology   {} ({} GPUs)\n",
                    topology->GetDescription().name,
-                   topology->GetNRanks());
+                   topology->GetNGpus());
         fmt::print("plan       dp {} x tp {}{} x pp {}{}, {} micro-batches of {}, zero {}, "
                    "overlap {}, {}\n",
                    p.dp,
@@ -293,6 +293,8 @@ main(int argc, char* argv[])
         {
             reports.push_back(job->GetReport());
         }
+        // Pooled memory: its time apart from communication, and what of it nothing hid.
+        const bool pooled = workload.memory.UsesPool();
         for (uint32_t i = 0; i < iterations; ++i)
         {
             for (const auto& r : reports)
@@ -313,6 +315,14 @@ main(int argc, char* argv[])
                            Us(it.exposed),
                            Us(it.idle),
                            100 * it.mfu);
+                if (pooled)
+                {
+                    fmt::print("{:>9} {:>10} memory {:.1f} us, of it exposed {:.1f} us\n",
+                               "",
+                               "",
+                               Us(it.memory),
+                               Us(it.exposedMemory));
+                }
             }
         }
         if (reports.size() == 2 && !reports[0].iterations.empty() && !reports[1].iterations.empty())

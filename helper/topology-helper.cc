@@ -323,6 +323,21 @@ Builder::BuildServers()
                                             kind.gpus / 2 * spec.LinksPerGpu() *
                                                 static_cast<double>(spec.linkRate.GetBitRate()));
             }
+            if (kind.memory)
+            {
+                // A memory node's ports spread over the GPUs' rails, port p on rail p mod rails.
+                uint32_t rails = 1;
+                for (const auto& [name, k] : m_d.kinds)
+                {
+                    rails = k.memory ? rails : std::max(rails, k.hcas);
+                }
+                for (uint32_t p = 0; p < kind.gpus; ++p)
+                {
+                    m_hcas.push_back(
+                        Hca{ranks[p], server, p % rails, kind.hcaSpeed, kind.hcaWidth});
+                }
+                continue;
+            }
             for (uint32_t rail = 0; rail < std::min(kind.hcas, kind.gpus); ++rail)
             {
                 m_hcas.push_back(Hca{ranks[rail], server, rail, kind.hcaSpeed, kind.hcaWidth});

@@ -32,7 +32,7 @@ TrainingHelper::SetJobAttribute(const std::string& name, const AttributeValue& v
 WorkloadDescription
 TrainingHelper::ReadWorkload(Ptr<FabricTopology> topology, const std::string& path)
 {
-    return WorkloadReader::ReadFile(path, topology->GetNRanks());
+    return WorkloadReader::ReadFile(path, topology->GetNGpus());
 }
 
 std::shared_ptr<const ExecutionGraph>

@@ -184,6 +184,10 @@ TopologyDescription::Validate() const
                                     "a memory node's ports are its HCAs: hcas must equal ports (" +
                                         std::to_string(kind.gpus) + ")");
             }
+            if (kind.hcaSpeed.empty())
+            {
+                throw TopologyError(kind.where, field + ".hca-speed", "must be given");
+            }
             if (kind.memoryBandwidth.GetBitRate() == 0)
             {
                 throw TopologyError(kind.where,
@@ -227,7 +231,10 @@ TopologyDescription::Validate() const
             throw TopologyError(g.where, field + ".count", "must be at least 1");
         }
         gpus += static_cast<uint64_t>(g.count) * it->second.gpus;
-        rails.insert(it->second.hcas);
+        if (!it->second.memory)
+        {
+            rails.insert(it->second.hcas); // memory ports spread over the GPUs' rails
+        }
         // GPUs are ranks 0 to GetGpuCount() - 1; memory-pool ports follow them.
         if (!it->second.memory && i > 0 && kinds.count(groups[i - 1].kind) &&
             kinds.at(groups[i - 1].kind).memory)
@@ -237,6 +244,10 @@ TopologyDescription::Validate() const
                                 "memory nodes come after every GPU node group (GPUs are the "
                                 "first ranks)");
         }
+    }
+    if (dimensions.empty() && GetGpuCount() == 0)
+    {
+        throw TopologyError(where, "nodes", "the topology has no GPUs, only memory nodes");
     }
     for (size_t i = 0; i < dimensions.size(); ++i)
     {

@@ -233,21 +233,39 @@ TrainingJob::AssignPools()
         }
         pools.back().push_back(port);
     }
-    // A worker uses the port on its own rail (its GPU's index in its server) of pool
-    // (its server mod pools): loads and stores stay on the worker's rail.
+    // GPU rank r uses port r mod P of pool (r div P) mod pools, P the pool's ports: with
+    // 8-GPU servers and 8-port pools, a GPU's own rail of the pool of its server mod pools;
+    // with more ports than a server has GPUs, the pool's ports are shared out evenly.
+    std::vector<uint32_t> poolOf(workers);
     for (uint32_t w = 0; w < workers; ++w)
     {
         const uint32_t rank = placement.GetTopologyRank(w);
-        const uint32_t server = m_topology->GetServer(rank);
-        uint32_t first = rank;
-        while (first > 0 && m_topology->GetServer(first - 1) == server)
-        {
-            --first;
-        }
-        const auto& pool = pools[server % pools.size()];
-        const uint32_t port = pool[(rank - first) % pool.size()];
+        const uint32_t size = static_cast<uint32_t>(pools.front().size());
+        poolOf[w] = (rank / size) % pools.size();
+        const auto& pool = pools[poolOf[w]];
+        const uint32_t port = pool[rank % pool.size()];
         m_poolPort.push_back(port);
         m_pools.push_back(MemoryPool::Find(m_topology, port));
+    }
+    if (memory.reduceInPool)
+    {
+        // Every replica of an expert shard must store into the same pool for it to sum them.
+        std::map<std::tuple<uint32_t, uint32_t, uint32_t>, uint32_t> shardPool;
+        for (uint32_t w = 0; w < workers; ++w)
+        {
+            const RankCoord& c = placement.GetCoord(w);
+            const auto key = std::make_tuple(c.pp, c.tp, c.dp % graph.GetWorkload().plan.ep);
+            auto [it, fresh] = shardPool.emplace(key, poolOf[w]);
+            if (!fresh && it->second != poolOf[w])
+            {
+                throw FabricConfigError(
+                    graph.GetWorkload().file.empty() ? "TrainingJob" : graph.GetWorkload().file,
+                    "memory.reduce: pool needs every replica of an expert shard on one pool, but "
+                    "worker " +
+                        std::to_string(w) + " uses pool " + m_pools[w]->GetName() +
+                        " and another replica a different one (use reduce: gpus)");
+            }
+        }
     }
     // Capacity: what each worker keeps in its pool. Expert shards shared by data-parallel
     // replicas are held once per pool (weights and accumulated gradients); optimizer states
@@ -329,9 +347,11 @@ TrainingJob::Access(uint32_t worker, uint32_t node, CollectiveDone done)
     }
     NS_ABORT_MSG_IF(worker >= m_poolPort.size(), "a memory node without a pool");
     const uint32_t port = m_poolPort[worker];
-    // Communicator ranks: 0 the GPU, 1 the pool port.
-    Ptr<Communicator> comm = GetCommunicator(kMemoryPoolKind | worker,
-                                             {graph.GetPlacement().GetTopologyRank(worker), port});
+    // Communicator ranks: 0 the GPU, 1 the pool port; loads and stores run on connections of
+    // their own (they overlap).
+    const uint64_t id = kMemoryPoolKind | (uint64_t(worker) << 1) | (store ? 1 : 0);
+    Ptr<Communicator> comm =
+        GetCommunicator(id, {graph.GetPlacement().GetTopologyRank(worker), port});
     // The pool's devices serve the access as its data streams (the FIFO of MemoryPool).
     const Time served = start + m_pools[worker]->Access(store, n.bytes);
     const uint64_t bytes = n.bytes;
@@ -348,8 +368,7 @@ TrainingJob::Access(uint32_t worker, uint32_t node, CollectiveDone done)
         // The pool port's link is shared by every worker that uses it: an access waits for the
         // ones before it on that link, as on the wire (a worker's own loads and stores are
         // already in order).
-        const Time oneWay =
-            GetEstimate(kMemoryPoolKind | worker, comm, CollectiveOp::SEND_RECV, bytes);
+        const Time oneWay = GetEstimate(id, comm, CollectiveOp::SEND_RECV, bytes);
         Time& linkFree = store ? m_poolInFree[port] : m_poolOutFree[port];
         const Time begin = std::max(start, linkFree);
         linkFree = begin + oneWay;

@@ -390,6 +390,10 @@ WorkloadDescription::Validate(uint32_t gpus)
     {
         fail("memory.experts", "pooled experts need an MoE model (model.moe.experts)");
     }
+    if (memory.reduceInPool && memory.experts != StatePlacement::POOL)
+    {
+        fail("memory.reduce", "the pool reduces expert gradients only when it holds the experts");
+    }
     if (memory.UsesPool() && async)
     {
         fail("memory",

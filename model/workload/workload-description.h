@@ -211,9 +211,9 @@ enum class StatePlacement
  *
  * Pooled state is moved by remote-memory nodes of the execution graph: a MoE layer's expert
  * weights are loaded before its forward and its backward and their gradients stored after the
- * backward (the pool accumulates the replicas' gradients, so no expert-data-parallel
- * all-reduce is issued); optimizer states are loaded before the optimizer step and stored after
- * it; activations are stored after a layer's forward and loaded before its backward.
+ * backward (reduced over the replicas by the GPUs, or by the pool: reduceInPool); optimizer states
+ * are loaded before the optimizer step and stored after it; activations are stored after a layer's
+ * forward and loaded before its backward.
  */
 struct MemorySpec
 {
@@ -224,6 +224,10 @@ struct MemorySpec
     /// a load waits until the compute of the load `prefetch` + 1 before it has finished and
     /// freed its buffer. ZeRO-Infinity prefetches the next layer's weights (1).
     uint32_t prefetch{1};
+    /// Pooled experts: the replicas' expert gradients are summed by the pool they all store
+    /// into (near-memory reduction, no expert-data-parallel all-reduce; every replica of an
+    /// expert shard must then use one pool), else by the GPUs' all-reduce as usual.
+    bool reduceInPool{false};
 
     /** \return whether any state lives in a pool */
     bool UsesPool() const;

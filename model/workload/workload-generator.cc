@@ -810,9 +810,9 @@ WorkloadGenerator::BuildProgram(const WorkloadDescription& w, uint32_t s) const
     const bool moeModel = transformer && t.experts > 0;
     const uint32_t edp = plan.dp / plan.ep;
     std::vector<Bucket> dense = plan.dp > 1 ? bucketize(false) : std::vector<Bucket>();
-    // Pooled experts are reduced in the pool (every replica stores into it).
+    // Expert gradients the pool reduces (every replica stores into it) need no all-reduce.
     std::vector<Bucket> experts =
-        moeModel && edp > 1 && !pooledExperts ? bucketize(true) : std::vector<Bucket>();
+        moeModel && edp > 1 && !w.memory.reduceInPool ? bucketize(true) : std::vector<Bucket>();
     const CollectiveOp reduceOp =
         plan.zero == 0 ? CollectiveOp::ALL_REDUCE : CollectiveOp::REDUCE_SCATTER;
     const std::string reduceName = plan.zero == 0 ? "all-reduce" : "reduce-scatter";

@@ -43,7 +43,11 @@ const std::vector<std::string> kTrainingKeys{"global-batch",
                                              "gradient-accumulation",
                                              "recompute",
                                              "optimizer-bytes-per-parameter"};
-const std::vector<std::string> kMemoryKeys{"experts", "optimizer", "activations", "prefetch"};
+const std::vector<std::string> kMemoryKeys{"experts",
+                                           "optimizer",
+                                           "activations",
+                                           "prefetch",
+                                           "reduce"};
 const std::vector<std::string> kPlanKeys{"dp",
                                          "tp",
                                          "sequence-parallel",
@@ -306,6 +310,10 @@ Parser::ReadMemory(const YamlField& section, MemorySpec& memory)
         else if (key == "prefetch")
         {
             memory.prefetch = Unsigned(f);
+        }
+        else if (key == "reduce")
+        {
+            memory.reduceInPool = Choice(f, {"gpus", "pool"}) == 1;
         }
     }
 }
