@@ -240,3 +240,44 @@ TEST(MemoryPoolTest, PooledExpertsMoveEveryByteAndNeedBandwidthToBreakEven)
     }
     EXPECT_GT(exposedSlow, 10 * exposedFast);
 }
+
+TEST(MemoryPoolTest, TheShippedStudyBreaksEvenAboveAPoolBandwidth)
+{
+    // examples/study-disaggregated-memory's case on the analytical backend: local memory beside
+    // each server against one shared pool, for the Mixtral-style MoE with offloaded experts.
+    const std::string root = std::string(AIFABRIC_TEST_DATA_DIR) + "/../../examples/";
+    WorkloadDescription pooled =
+        WorkloadReader::ReadFile(root + "workloads/mixtral-8x7b-pooled-experts.yaml");
+    WorkloadDescription local = pooled;
+    local.memory.reduceInPool = false;
+    auto run = [](const TopologyDescription& topo, WorkloadDescription w) {
+        Ptr<FabricTopology> topology = TopologyHelper().Build(topo);
+        w.Validate(topology->GetNGpus());
+        TrainingHelper helper;
+        helper.SetJobAttribute("Backend", StringValue("analytical"));
+        helper.SetJobAttribute("Iterations", UintegerValue(1));
+        helper.SetJobAttribute("MeasureLinks", BooleanValue(false));
+        Ptr<TrainingJob> job = helper.Install(topology, w);
+        Simulator::Run();
+        const IterationRecord it = job->GetReport().iterations.at(0);
+        Simulator::Destroy();
+        return it;
+    };
+    const IterationRecord base =
+        run(TopologyReader::ReadFile(root + "topologies/dgx-h100-2node-local-memory.yaml"), local);
+    TopologyDescription poolTopo =
+        TopologyReader::ReadFile(root + "topologies/dgx-h100-2node-memory-pool.yaml");
+    auto atBandwidth = [&](const char* rate) {
+        TopologyDescription t = poolTopo;
+        t.kinds.at("pool").memoryBandwidth = DataRate(rate);
+        return run(t, pooled);
+    };
+    const IterationRecord slow = atBandwidth("100GB/s");
+    const IterationRecord fast = atBandwidth("800GB/s");
+    // Pooled memory helps only above a bandwidth threshold...
+    EXPECT_GT(slow.time, base.time);
+    EXPECT_LT(fast.time, base.time);
+    // ...where it hides its loads and saves the replicas' expert all-reduce.
+    EXPECT_LT(fast.exposed + fast.exposedMemory, base.exposed + base.exposedMemory);
+    EXPECT_GT(slow.exposedMemory, 10 * fast.exposedMemory);
+}
