@@ -256,6 +256,11 @@ Builder::BuildServers()
     NvlinkHelper nvlink; // one helper for all boards: GPU ids rank + 1, in rank order
     uint32_t server = 0;
     double scaleUpBisection = std::numeric_limits<double>::max();
+    uint32_t rails = 1; // the most HCAs a GPU server has: the fabric's rails
+    for (const auto& [name, k] : m_d.kinds)
+    {
+        rails = k.memory ? rails : std::max(rails, k.hcas);
+    }
     for (const auto& group : m_d.groups)
     {
         const NodeKindSpec& kind = m_d.kinds.at(group.kind);
@@ -326,11 +331,6 @@ Builder::BuildServers()
             if (kind.memory)
             {
                 // A memory node's ports spread over the GPUs' rails, port p on rail p mod rails.
-                uint32_t rails = 1;
-                for (const auto& [name, k] : m_d.kinds)
-                {
-                    rails = k.memory ? rails : std::max(rails, k.hcas);
-                }
                 for (uint32_t p = 0; p < kind.gpus; ++p)
                 {
                     m_hcas.push_back(

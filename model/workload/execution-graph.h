@@ -68,6 +68,16 @@ enum class MemoryAccess : uint8_t
     STORE, //!< GPU -> pool
 };
 
+/// \ingroup ai-fabric
+/// What a remote-memory node moves: it decides how much of the pool the data holds.
+enum class MemoryContent : uint8_t
+{
+    NONE,        //!< not a memory node
+    EXPERTS,     //!< MoE expert weights and their gradients (held once per pool)
+    OPTIMIZER,   //!< optimizer states (held once per worker)
+    ACTIVATIONS, //!< offloaded activations (held per micro-batch in flight)
+};
+
 /**
  * \ingroup ai-fabric
  * \param access a memory access
@@ -92,19 +102,20 @@ std::string MemoryAccessName(MemoryAccess access);
  */
 struct GraphNode
 {
-    bool compute{true};                        //!< compute (else collective)
-    ComputeTask task;                          //!< compute: the work
-    ComputePhase phase{ComputePhase::FORWARD}; //!< compute: which pass
-    WorkloadGroup group{WorkloadGroup::TP};    //!< collective: its communicator
-    CollectiveOp op{CollectiveOp::ALL_REDUCE}; //!< collective: the operation
-    uint64_t bytes{0};                         //!< collective: its size (nccl-tests' S)
-    uint32_t seq{0};                           //!< collective: index within the group
-    MemoryAccess memory{MemoryAccess::NONE};   //!< memory node: load or store
-    uint32_t microBatch{UINT32_MAX};           //!< the micro-batch, if any
-    uint32_t chunk{0};                         //!< the model chunk (virtual stage index)
-    uint32_t layer{UINT32_MAX};                //!< the layer, if any
-    std::string label;                         //!< for timelines: "F3 L12 attention"
-    std::vector<uint32_t> deps;                //!< earlier nodes of the program
+    bool compute{true};                         //!< compute (else collective)
+    ComputeTask task;                           //!< compute: the work
+    ComputePhase phase{ComputePhase::FORWARD};  //!< compute: which pass
+    WorkloadGroup group{WorkloadGroup::TP};     //!< collective: its communicator
+    CollectiveOp op{CollectiveOp::ALL_REDUCE};  //!< collective: the operation
+    uint64_t bytes{0};                          //!< collective: its size (nccl-tests' S)
+    uint32_t seq{0};                            //!< collective: index within the group
+    MemoryAccess memory{MemoryAccess::NONE};    //!< memory node: load or store
+    MemoryContent content{MemoryContent::NONE}; //!< memory node: what it moves
+    uint32_t microBatch{UINT32_MAX};            //!< the micro-batch, if any
+    uint32_t chunk{0};                          //!< the model chunk (virtual stage index)
+    uint32_t layer{UINT32_MAX};                 //!< the layer, if any
+    std::string label;                          //!< for timelines: "F3 L12 attention"
+    std::vector<uint32_t> deps;                 //!< earlier nodes of the program
     /// collective: index of its group among the graph's explicit groups
     /// (ExecutionGraph::GetGroups, imported traces); UINT32_MAX: `group` of the placement
     uint32_t instance{UINT32_MAX};

@@ -283,15 +283,16 @@ TrainingJob::AssignPools()
             {
                 continue;
             }
-            if (n.label.find("experts") != std::string::npos)
+            if (n.content == MemoryContent::EXPERTS)
             {
                 experts[n.layer] = n.bytes;
             }
-            else if (n.label.find("optimizer") != std::string::npos)
+            else if (n.content == MemoryContent::OPTIMIZER)
             {
                 optimizer = n.bytes;
             }
-            else if (n.memory == MemoryAccess::STORE && n.microBatch == 0)
+            else if (n.content == MemoryContent::ACTIVATIONS && n.memory == MemoryAccess::STORE &&
+                     n.microBatch == 0)
             {
                 activations += n.bytes;
             }

@@ -111,14 +111,10 @@ class ProgramBuilder
                      const std::string& label,
                      std::vector<uint32_t> deps = {})
     {
-        GraphNode n;
+        GraphNode n = Placed(mb, chunk, layer, label);
         n.compute = true;
         n.task = task;
         n.phase = phase;
-        n.microBatch = mb;
-        n.chunk = chunk;
-        n.layer = layer;
-        n.label = label;
         if (m_lastCompute != UINT32_MAX)
         {
             deps.push_back(m_lastCompute);
@@ -138,15 +134,11 @@ class ProgramBuilder
                         const std::string& label,
                         std::vector<uint32_t> deps = {})
     {
-        GraphNode n;
+        GraphNode n = Placed(mb, chunk, layer, label);
         n.compute = false;
         n.group = group;
         n.op = op;
         n.bytes = bytes;
-        n.microBatch = mb;
-        n.chunk = chunk;
-        n.layer = layer;
-        n.label = label;
         const auto g = static_cast<uint32_t>(group);
         n.seq = m_prog->opsPerGroup[g]++;
         if (m_lastOfGroup[g] != UINT32_MAX)
@@ -165,6 +157,7 @@ class ProgramBuilder
      * \return its index
      */
     uint32_t Memory(MemoryAccess access,
+                    MemoryContent content,
                     uint64_t bytes,
                     uint32_t mb,
                     uint32_t chunk,
@@ -172,14 +165,11 @@ class ProgramBuilder
                     const std::string& label,
                     std::vector<uint32_t> deps = {})
     {
-        GraphNode n;
+        GraphNode n = Placed(mb, chunk, layer, label);
         n.compute = false;
         n.memory = access;
+        n.content = content;
         n.bytes = bytes;
-        n.microBatch = mb;
-        n.chunk = chunk;
-        n.layer = layer;
-        n.label = label;
         uint32_t& last = access == MemoryAccess::LOAD ? m_lastLoad : m_lastStore;
         deps.push_back(last);
         if (access == MemoryAccess::LOAD)
@@ -236,6 +226,17 @@ class ProgramBuilder
     }
 
   private:
+    /// \return a node with its place in the iteration (micro-batch, chunk, layer) and label set
+    static GraphNode Placed(uint32_t mb, uint32_t chunk, uint32_t layer, const std::string& label)
+    {
+        GraphNode n;
+        n.microBatch = mb;
+        n.chunk = chunk;
+        n.layer = layer;
+        n.label = label;
+        return n;
+    }
+
     static std::vector<uint32_t> Clean(std::vector<uint32_t> deps)
     {
         deps.erase(std::remove(deps.begin(), deps.end(), UINT32_MAX), deps.end());
@@ -448,6 +449,7 @@ WorkloadGenerator::BuildProgram(const WorkloadDescription& w, uint32_t s) const
                 if (pooledActivations && phase == ComputePhase::FORWARD)
                 {
                     pb.Memory(MemoryAccess::STORE,
+                              MemoryContent::ACTIVATIONS,
                               activationStoreBytes(L),
                               mb,
                               c,
@@ -477,8 +479,13 @@ WorkloadGenerator::BuildProgram(const WorkloadDescription& w, uint32_t s) const
             uint32_t expertLoad = UINT32_MAX;
             if (moe && pooledExperts)
             {
-                expertLoad =
-                    pb.Memory(MemoryAccess::LOAD, expertBytes(L), mb, c, L, tag + " load experts");
+                expertLoad = pb.Memory(MemoryAccess::LOAD,
+                                       MemoryContent::EXPERTS,
+                                       expertBytes(L),
+                                       mb,
+                                       c,
+                                       L,
+                                       tag + " load experts");
                 mlpDeps.push_back(expertLoad);
             }
             if (moe && plan.ep > 1)
@@ -518,6 +525,7 @@ WorkloadGenerator::BuildProgram(const WorkloadDescription& w, uint32_t s) const
             if (pooledActivations && phase == ComputePhase::FORWARD)
             {
                 pb.Memory(MemoryAccess::STORE,
+                          MemoryContent::ACTIVATIONS,
                           activationStoreBytes(L),
                           mb,
                           c,
@@ -630,6 +638,7 @@ WorkloadGenerator::BuildProgram(const WorkloadDescription& w, uint32_t s) const
             if (pooledActivations)
             {
                 activationLoad = pb.Memory(MemoryAccess::LOAD,
+                                           MemoryContent::ACTIVATIONS,
                                            activationStoreBytes(L),
                                            mb,
                                            c,
@@ -679,6 +688,7 @@ WorkloadGenerator::BuildProgram(const WorkloadDescription& w, uint32_t s) const
                 if (moe && pooledExperts)
                 {
                     expertLoad = pb.Memory(MemoryAccess::LOAD,
+                                           MemoryContent::EXPERTS,
                                            expertBytes(L),
                                            mb,
                                            c,
@@ -722,6 +732,7 @@ WorkloadGenerator::BuildProgram(const WorkloadDescription& w, uint32_t s) const
                     // The expert gradients go to the pool, which accumulates the replicas'.
                     pb.Consume(expertLoad, mlpNode);
                     pb.Memory(MemoryAccess::STORE,
+                              MemoryContent::EXPERTS,
                               expertBytes(L),
                               mb,
                               c,
@@ -855,6 +866,7 @@ WorkloadGenerator::BuildProgram(const WorkloadDescription& w, uint32_t s) const
         if (pooledOptimizer)
         {
             stateLoad = pb.Memory(MemoryAccess::LOAD,
+                                  MemoryContent::OPTIMIZER,
                                   stateBytes,
                                   UINT32_MAX,
                                   0,
@@ -873,6 +885,7 @@ WorkloadGenerator::BuildProgram(const WorkloadDescription& w, uint32_t s) const
         {
             pb.Consume(stateLoad, step);
             pb.Memory(MemoryAccess::STORE,
+                      MemoryContent::OPTIMIZER,
                       stateBytes,
                       UINT32_MAX,
                       0,
