@@ -8,13 +8,10 @@
 
 #include "ns3/fabric-config-error.h"
 #include "ns3/fabric-net-device.h"
-#include "ns3/fabric-port-group.h"
-#include "ns3/fabric-switch.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
 
 #include <algorithm>
-#include <set>
 
 namespace ns3
 {
@@ -47,36 +44,7 @@ RdmaHelper::Install(Ptr<Node> node) const
     {
         return engine;
     }
-    const std::string where = "RdmaHelper::Install on node " + std::to_string(node->GetId());
-    if (node->GetObject<FabricSwitch>())
-    {
-        throw FabricConfigError(where, "the node is a switch; RDMA engines run on endpoints");
-    }
-    Ptr<RdmaEngine> engine = m_engineFactory.Create<RdmaEngine>();
-    std::set<FabricPortGroup*> groups;
-    for (uint32_t i = 0; i < node->GetNDevices(); ++i)
-    {
-        Ptr<FabricNetDevice> device = DynamicCast<FabricNetDevice>(node->GetDevice(i));
-        if (!device || device->GetSwitch())
-        {
-            continue;
-        }
-        if (Ptr<FabricPortGroup> group = device->GetGroup())
-        {
-            // A group's members act as one port: its first member stands for it.
-            if (!groups.insert(PeekPointer(group)).second)
-            {
-                continue;
-            }
-        }
-        engine->AddPort(device);
-    }
-    if (engine->GetNPorts() == 0)
-    {
-        throw FabricConfigError(where, "the node has no fabric port (FabricNetDevice)");
-    }
-    node->AggregateObject(engine);
-    return engine;
+    return RdmaEngine::Install(node, m_engineFactory.Create<RdmaEngine>());
 }
 
 void

@@ -25,7 +25,6 @@
 #include "ns3/node.h"
 #include "ns3/nvlink-net-device.h"
 #include "ns3/rdma-engine.h"
-#include "ns3/rdma-helper.h"
 #include "ns3/simulator.h"
 #include "ns3/string.h"
 #include "ns3/trace-source-accessor.h"
@@ -335,7 +334,7 @@ EndpointOf(Ptr<Node> node)
     }
     Ptr<InNetworkEndpoint> ep = CreateObject<InNetworkEndpoint>();
     node->AggregateObject(ep);
-    RdmaHelper().Install(node)->SetForeignPacketCallback(
+    RdmaEngine::Install(node)->SetForeignPacketCallback(
         MakeCallback(&InNetworkEndpoint::Receive, ep));
     return ep;
 }

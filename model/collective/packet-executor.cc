@@ -12,7 +12,6 @@
 #include "ns3/node.h"
 #include "ns3/nvlink-net-device.h"
 #include "ns3/rdma-engine.h"
-#include "ns3/rdma-helper.h"
 #include "ns3/simulator.h"
 #include "ns3/trace-source-accessor.h"
 
@@ -131,9 +130,8 @@ PacketExecutor::GetQueuePair(uint32_t src, uint32_t dst, uint32_t channel, uint3
     }
     const uint32_t a = m_ranks[src];
     const uint32_t b = m_ranks[dst];
-    RdmaHelper rdma;
-    Ptr<RdmaEngine> engineA = rdma.Install(m_topology->GetGpuNode(a));
-    Ptr<RdmaEngine> engineB = rdma.Install(m_topology->GetGpuNode(b));
+    Ptr<RdmaEngine> engineA = RdmaEngine::Install(m_topology->GetGpuNode(a));
+    Ptr<RdmaEngine> engineB = RdmaEngine::Install(m_topology->GetGpuNode(b));
     Ptr<RdmaQueuePair> qpA =
         engineA->CreateQueuePair(EnginePortFor(engineA, m_topology->GetSourcePort(a, b)));
     Ptr<RdmaQueuePair> qpB =

@@ -8,12 +8,15 @@
 
 #include "ns3/fabric-config-error.h"
 #include "ns3/fabric-net-device.h"
+#include "ns3/fabric-port-group.h"
 #include "ns3/fabric-switch.h"
 #include "ns3/log.h"
 #include "ns3/mac16-address.h"
 #include "ns3/node.h"
 #include "ns3/object-vector.h"
 #include "ns3/simulator.h"
+
+#include <set>
 
 namespace ns3
 {
@@ -37,6 +40,49 @@ RdmaEngine::GetTypeId()
                           MakeObjectVectorAccessor(&RdmaEngine::m_qps),
                           MakeObjectVectorChecker<RdmaQueuePair>());
     return tid;
+}
+
+Ptr<RdmaEngine>
+RdmaEngine::Install(Ptr<Node> node, Ptr<RdmaEngine> engine)
+{
+    NS_LOG_FUNCTION(node << engine);
+    if (Ptr<RdmaEngine> existing = node->GetObject<RdmaEngine>())
+    {
+        return existing;
+    }
+    const std::string where = "RdmaEngine::Install on node " + std::to_string(node->GetId());
+    if (node->GetObject<FabricSwitch>())
+    {
+        throw FabricConfigError(where, "the node is a switch; RDMA engines run on endpoints");
+    }
+    if (!engine)
+    {
+        engine = CreateObject<RdmaEngine>();
+    }
+    std::set<FabricPortGroup*> groups;
+    for (uint32_t i = 0; i < node->GetNDevices(); ++i)
+    {
+        Ptr<FabricNetDevice> device = DynamicCast<FabricNetDevice>(node->GetDevice(i));
+        if (!device || device->GetSwitch())
+        {
+            continue;
+        }
+        if (Ptr<FabricPortGroup> group = device->GetGroup())
+        {
+            // A group's members act as one port: its first member stands for it.
+            if (!groups.insert(PeekPointer(group)).second)
+            {
+                continue;
+            }
+        }
+        engine->AddPort(device);
+    }
+    if (engine->GetNPorts() == 0)
+    {
+        throw FabricConfigError(where, "the node has no fabric port (FabricNetDevice)");
+    }
+    node->AggregateObject(engine);
+    return engine;
 }
 
 RdmaEngine::RdmaEngine()

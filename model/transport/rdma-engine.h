@@ -44,8 +44,8 @@ class Node;
  * Incoming packets find their QP by the BTH DestQP, an index into a flat table. The hot path
  * allocates nothing but the packet: headers are reused, lists are intrusive.
  *
- * RdmaHelper installs one engine per endpoint node (aggregated to the node) and connects queue
- * pairs between nodes.
+ * Install() (or RdmaHelper, which also sets attributes) puts one engine on an endpoint node,
+ * aggregated to it; RdmaHelper also connects queue pairs between nodes.
  */
 class RdmaEngine : public Object
 {
@@ -67,6 +67,20 @@ class RdmaEngine : public Object
 
     RdmaEngine(const RdmaEngine&) = delete;
     RdmaEngine& operator=(const RdmaEngine&) = delete;
+
+    /**
+     * \brief The engine of an endpoint node, made on first use.
+     *
+     * A node has at most one engine, aggregated to it. A new engine takes every endpoint
+     * FabricNetDevice of the node as a port, in device order; the members of a FabricPortGroup
+     * act as one port, which its first member stands for.
+     *
+     * \param node an endpoint node (not a switch) with at least one fabric port
+     * \param engine the engine to attach if the node has none yet; nullptr: one with default
+     * attributes. Ignored when the node has an engine already.
+     * \return the node's engine; throws FabricConfigError for a switch or a node without ports
+     */
+    static Ptr<RdmaEngine> Install(Ptr<Node> node, Ptr<RdmaEngine> engine = nullptr);
 
     /**
      * \brief Use an endpoint port: the engine becomes its upper layer (receive callback and a
