@@ -94,6 +94,10 @@ main(int argc, char* argv[])
     cmd.AddValue("bytes", "All-reduce size (nccl-tests' S), e.g. 1G, 256M", bytesText);
     cmd.AddValue("algo", "ring, tree, halving-doubling, direct, hierarchical or auto", algo);
     cmd.AddValue("channels", "Channels of the collective", channels);
+    bool planOnly = false;
+    cmd.AddValue("plan-only",
+                 "Stop after planning and the analytical model (no packet run)",
+                 planOnly);
     cmd.Parse(argc, argv);
 
     try
@@ -129,6 +133,18 @@ main(int argc, char* argv[])
                 *out.second = true;
             }).Bind(std::make_pair(&report, &done)));
         const double t2 = WallClockSeconds();
+        if (planOnly)
+        {
+            fmt::print("collective-bench: {} GPUs, {} switches: topology build {:.3f} s, "
+                       "plan + analytical {:.3f} s (wall), peak RSS {:.0f} MiB\n",
+                       ranks.size(),
+                       topology->GetSwitchNodes().GetN(),
+                       t1 - t0,
+                       t2 - t1,
+                       PeakRssMiB());
+            Simulator::Destroy();
+            return 0;
+        }
         Simulator::Run();
         const double t3 = WallClockSeconds();
         if (!done)

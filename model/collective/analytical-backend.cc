@@ -503,26 +503,34 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
             path.hops.empty() ? 0.0 : std::max(0.0, firstPacketOf[i] - first / bottleneck);
     }
 
-    // Ports, and for each transfer the ports of each hop.
+    // Ports, and for each path the ports of each hop (transfers on one path share its list).
+    typedef std::vector<std::vector<uint32_t>> PathPorts;
     std::unordered_map<FabricNetDevice*, uint32_t> portIndex;
     std::vector<double> portRate;
-    std::vector<std::vector<std::vector<uint32_t>>> hopPorts(n);
+    std::unordered_map<const PathInfo*, PathPorts> portsOfPath;
+    std::vector<const PathPorts*> hopPorts(n);
     for (size_t i = 0; i < n; ++i)
     {
-        for (const auto& hop : pathOf[i]->hops)
+        auto [entry, freshPath] = portsOfPath.try_emplace(pathOf[i]);
+        if (freshPath)
         {
-            std::vector<uint32_t> ports;
-            for (size_t p = 0; p < hop.ports.size(); ++p)
+            for (const auto& hop : pathOf[i]->hops)
             {
-                auto [it, fresh] = portIndex.emplace(hop.ports[p], portRate.size());
-                if (fresh)
+                std::vector<uint32_t> ports;
+                ports.reserve(hop.ports.size());
+                for (size_t p = 0; p < hop.ports.size(); ++p)
                 {
-                    portRate.push_back(hop.portRates[p]);
+                    auto [it, fresh] = portIndex.emplace(hop.ports[p], portRate.size());
+                    if (fresh)
+                    {
+                        portRate.push_back(hop.portRates[p]);
+                    }
+                    ports.push_back(it->second);
                 }
-                ports.push_back(it->second);
+                entry->second.push_back(std::move(ports));
             }
-            hopPorts[i].push_back(ports);
         }
+        hopPorts[i] = &entry->second;
     }
 
     // Fluid sharing in time: while transfers move data at once, each port's rate is split
@@ -551,7 +559,6 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
     std::vector<bool> recorded(n, false);
     std::vector<uint32_t> bottleneckOf(n, 0);
     std::vector<uint32_t> sharersOf(n, 1);
-    std::vector<uint32_t> active;
     // Transfers between the same two ranks on the same channel and lane share one connection (a
     // queue pair), which sends its messages one after another, in the order they were posted;
     // they are posted as the receiver's slots allow, as at the packet level.
@@ -575,22 +582,56 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
     const double inf = std::numeric_limits<double>::infinity();
     double now = 0;
     double completion = 0;
-    bool dirty = false;
+    // The sharing is kept incrementally, so that the model's cost grows with the schedule's
+    // transfers, not with transfers x those active at once: a transfer's rate changes only when
+    // a transfer crossing one of its ports starts or stops; its remaining bytes are brought up to
+    // date only then (remaining[i] holds them at lastUpdate[i]), and its projected drain time
+    // waits in a heap, stamped with the rate's version so that stale entries are skipped.
+    std::vector<std::vector<uint32_t>> onPort(portRate.size()); // active transfers per port
+    std::vector<double> lastUpdate(n, 0.0);
+    std::vector<uint32_t> version(n, 0);
+    std::vector<bool> isActive(n, false);
+    std::vector<bool> isDirty(n, false);
+    std::vector<uint32_t> dirty;
+    typedef std::tuple<double, uint32_t, uint32_t> Drain; // projected end, transfer, version
+    std::priority_queue<Drain, std::vector<Drain>, std::greater<Drain>> drains;
+    auto markDirty = [&](uint32_t i) {
+        if (!isDirty[i])
+        {
+            isDirty[i] = true;
+            dirty.push_back(i);
+        }
+    };
+    auto markSharers = [&](uint32_t i) {
+        for (const auto& ports : *hopPorts[i])
+        {
+            for (uint32_t p : ports)
+            {
+                for (uint32_t j : onPort[p])
+                {
+                    markDirty(j);
+                }
+            }
+        }
+    };
     auto activate = [&](uint32_t i, double at) {
         drainStart[i] = at;
-        active.push_back(i);
-        for (const auto& ports : hopPorts[i])
+        lastUpdate[i] = at;
+        isActive[i] = true;
+        for (const auto& ports : *hopPorts[i])
         {
             for (uint32_t p : ports)
             {
                 ++users[p];
+                onPort[p].push_back(i);
             }
         }
-        if (hopPorts[i].empty())
+        if (hopPorts[i]->empty())
         {
             rate[i] = inf;
         }
-        dirty = true;
+        markDirty(i);
+        markSharers(i);
     };
     auto post = [&](uint32_t j, double at) {
         posted[j] = at;
@@ -601,54 +642,63 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
             activate(j, at);
         }
     };
-    while (!starts.empty() || !active.empty() || !finishes.empty())
+    auto remainingAt = [&](uint32_t i, double t) {
+        return rate[i] == inf ? 0.0 : remaining[i] - rate[i] * (t - lastUpdate[i]);
+    };
+    while (!starts.empty() || !drains.empty() || !finishes.empty() || !dirty.empty())
     {
-        if (dirty)
+        for (uint32_t i : dirty)
         {
-            for (uint32_t i : active)
+            isDirty[i] = false;
+            if (!isActive[i])
             {
-                double r = inf;
-                uint32_t bottleneckHop = 0;
-                for (size_t h = 0; h < hopPorts[i].size(); ++h)
+                continue;
+            }
+            remaining[i] = remainingAt(i, now);
+            lastUpdate[i] = now;
+            double r = inf;
+            uint32_t bottleneckHop = 0;
+            for (size_t h = 0; h < hopPorts[i]->size(); ++h)
+            {
+                double hop = 0;
+                for (uint32_t p : (*hopPorts[i])[h])
                 {
-                    double hop = 0;
-                    for (uint32_t p : hopPorts[i][h])
-                    {
-                        hop += portRate[p] / users[p];
-                    }
-                    if (hop < r)
-                    {
-                        r = hop;
-                        bottleneckHop = static_cast<uint32_t>(h);
-                    }
+                    hop += portRate[p] / users[p];
                 }
-                rate[i] = r;
-                if (!recorded[i] && !hopPorts[i].empty())
+                if (hop < r)
                 {
-                    // What the transfer met when it began: its bottleneck and who shared it.
-                    recorded[i] = true;
-                    bottleneckOf[i] = bottleneckHop;
-                    uint32_t most = 0;
-                    for (uint32_t p : hopPorts[i][bottleneckHop])
-                    {
-                        most = std::max(most, users[p]);
-                    }
-                    sharersOf[i] = most;
+                    r = hop;
+                    bottleneckHop = static_cast<uint32_t>(h);
                 }
             }
-            dirty = false;
+            rate[i] = r;
+            if (!recorded[i] && !hopPorts[i]->empty())
+            {
+                // What the transfer met when it began: its bottleneck and who shared it.
+                recorded[i] = true;
+                bottleneckOf[i] = bottleneckHop;
+                uint32_t most = 0;
+                for (uint32_t p : (*hopPorts[i])[bottleneckHop])
+                {
+                    most = std::max(most, users[p]);
+                }
+                sharersOf[i] = most;
+            }
+            drains.emplace(r == inf ? now : now + remaining[i] / r, i, ++version[i]);
         }
-        double tDrain = inf;
-        for (uint32_t i : active)
+        dirty.clear();
+        while (!drains.empty() && (!isActive[std::get<1>(drains.top())] ||
+                                   std::get<2>(drains.top()) != version[std::get<1>(drains.top())]))
         {
-            tDrain = std::min(tDrain, now + (rate[i] == inf ? 0.0 : remaining[i] / rate[i]));
+            drains.pop(); // stale: finished, or its rate changed since
         }
+        const double tDrain = drains.empty() ? inf : std::max(now, std::get<0>(drains.top()));
         const double tStart = starts.empty() ? inf : starts.top().first;
         const double tFinish = finishes.empty() ? inf : finishes.top().first;
         const double t = std::min({tDrain, tStart, tFinish});
-        for (uint32_t i : active)
+        if (t == inf)
         {
-            remaining[i] -= rate[i] == inf ? remaining[i] : rate[i] * (t - now);
+            break;
         }
         now = t;
         if (t == tFinish)
@@ -686,39 +736,49 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
         }
         else
         {
-            for (size_t k = 0; k < active.size();)
+            // Every transfer whose bytes are out by now (to a millionth) ends its drain.
+            while (!drains.empty())
             {
-                const uint32_t i = active[k];
-                if (remaining[i] <= 1e-6 * std::max(1.0, wire[i]))
+                const auto [projected, i, v] = drains.top();
+                if (!isActive[i] || v != version[i])
                 {
-                    const CollectiveTransfer& tr = schedule.transfers[i];
-                    double finish = t + tailLatency[i];
-                    if (tr.reduce && reductionRate > 0)
-                    {
-                        finish += static_cast<double>(tr.bytes) / reductionRate;
-                    }
-                    finishes.emplace(finish, i);
-                    const double span = t - drainStart[i];
-                    rate[i] = span > 0 ? wire[i] / span : 0.0;
-                    for (const auto& ports : hopPorts[i])
-                    {
-                        for (uint32_t p : ports)
-                        {
-                            --users[p];
-                        }
-                    }
-                    active[k] = active.back();
-                    active.pop_back();
-                    dirty = true;
-                    auto& queue = connection[slots.GetConnection(i)];
-                    queue.pop_front();
-                    if (!queue.empty())
-                    {
-                        activate(queue.front(), t); // the connection's next message
-                    }
+                    drains.pop();
                     continue;
                 }
-                ++k;
+                if (remainingAt(i, t) > 1e-6 * std::max(1.0, wire[i]))
+                {
+                    break;
+                }
+                drains.pop();
+                const CollectiveTransfer& tr = schedule.transfers[i];
+                double finish = t + tailLatency[i];
+                if (tr.reduce && reductionRate > 0)
+                {
+                    finish += static_cast<double>(tr.bytes) / reductionRate;
+                }
+                finishes.emplace(finish, i);
+                const double span = t - drainStart[i];
+                rate[i] = span > 0 ? wire[i] / span : 0.0;
+                remaining[i] = 0;
+                isActive[i] = false;
+                for (const auto& ports : *hopPorts[i])
+                {
+                    for (uint32_t p : ports)
+                    {
+                        --users[p];
+                        auto& list = onPort[p];
+                        auto it = std::find(list.begin(), list.end(), i);
+                        *it = list.back();
+                        list.pop_back();
+                    }
+                }
+                markSharers(i);
+                auto& queue = connection[slots.GetConnection(i)];
+                queue.pop_front();
+                if (!queue.empty())
+                {
+                    activate(queue.front(), t); // the connection's next message
+                }
             }
         }
     }
