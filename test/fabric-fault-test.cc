@@ -19,6 +19,7 @@
 #include "ns3/core-module.h"
 #include "ns3/network-module.h"
 
+#include <algorithm>
 #include <gtest/gtest.h>
 #include <vector>
 
@@ -148,6 +149,50 @@ TEST_F(FabricFaultTest, WatchdogReportsTheCreditCycleOfARingWithoutDatelines)
     // Timeout, since no event could ever move a packet again.
     EXPECT_NE(watchdog->GetReport().find("no event is left"), std::string::npos);
     EXPECT_EQ(Simulator::Now(), MicroSeconds(100) / 8);
+}
+
+TEST_F(FabricFaultTest, WatchdogFiresAfterItsTimeoutWhileTransportTimersKeepTheRunAlive)
+{
+    // The same credit loop under RC queue pairs: their retransmit timers keep expiring (the
+    // resent packets only queue behind the stuck ones), so events never run out. The
+    // watchdog fires once a port VL has waited Timeout for credits, and names the same cycle.
+    Config::SetDefault("ns3::FabricNetDevice::RxBufferSize", UintegerValue(2 * 4160));
+    Ring ring(4);
+    Config::Reset();
+    ring.RouteClockwise();
+    RdmaHelper rdma;
+    rdma.SetQueuePairAttribute("AckTimeout", UintegerValue(4)); // 65.5 us
+    std::vector<Ptr<RdmaQueuePair>> qps;
+    for (uint32_t i = 0; i < 4; ++i)
+    {
+        auto [a, b] = rdma.Connect(ring.hosts.Get(i), ring.hosts.Get((i + 2) % 4));
+        a->PostWrite(4 << 20);
+        qps.push_back(a);
+    }
+    Ptr<FabricDeadlockWatchdog> watchdog = CreateObject<FabricDeadlockWatchdog>();
+    watchdog->SetAttribute("Timeout", TimeValue(MicroSeconds(500)));
+    watchdog->SetAttribute("CheckInterval", TimeValue(MicroSeconds(50)));
+    watchdog->Start();
+    EXPECT_THROW(Simulator::Run(), FabricDeadlockError);
+    ASSERT_TRUE(watchdog->HasFired());
+    std::cout << watchdog->GetReport() << "\n";
+    EXPECT_NE(watchdog->GetReport().find("has waited"), std::string::npos);
+    EXPECT_GE(Simulator::Now(), MicroSeconds(500));
+    EXPECT_LT(Simulator::Now(), MicroSeconds(600));
+    uint64_t timeouts = 0;
+    for (const auto& qp : qps)
+    {
+        timeouts += qp->GetTimeouts();
+    }
+    EXPECT_GT(timeouts, 0u); // the timers did run
+    const auto& cycle = watchdog->GetCycle();
+    ASSERT_EQ(cycle.size(), 4u);
+    for (uint32_t k = 0; k < 4; ++k)
+    {
+        EXPECT_NE(std::find(ring.cw.begin(), ring.cw.end(), cycle[k].port), ring.cw.end())
+            << "member " << k << " is not a clockwise ring port";
+        EXPECT_GE(cycle[k].waited, MicroSeconds(400));
+    }
 }
 
 TEST_F(FabricFaultTest, WatchdogStaysQuietWhenTheRingIsRoutedShortestWay)
