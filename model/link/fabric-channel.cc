@@ -55,7 +55,6 @@ FabricChannel::GetTypeId()
 }
 
 FabricChannel::FabricChannel()
-    : m_errorRng(CreateObject<UniformRandomVariable>())
 {
     NS_LOG_FUNCTION(this);
 }
@@ -170,6 +169,12 @@ FabricChannel::SetBitErrorRate(double ber)
     m_ber = ber;
     if (ber > 0.0)
     {
+        // Only a cable with errors draws: a healthy one neither pays for a random stream nor
+        // shifts the stream numbers other models are given.
+        if (!m_errorRng)
+        {
+            m_errorRng = CreateObject<UniformRandomVariable>();
+        }
         for (std::size_t i = 0; i < m_nEnds; ++i)
         {
             m_ends[i]->EnableFaults();
@@ -191,6 +196,10 @@ FabricChannel::DrawCorrupted(uint32_t bytes)
 int64_t
 FabricChannel::AssignStreams(int64_t stream)
 {
+    if (!m_errorRng)
+    {
+        m_errorRng = CreateObject<UniformRandomVariable>();
+    }
     m_errorRng->SetStream(stream);
     return 1;
 }
