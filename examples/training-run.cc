@@ -143,6 +143,7 @@ main(int argc, char* argv[])
     std::string chakra;
     std::string plotDir;
     bool quiet = false;
+    bool noFaults = false;
 
     CommandLine cmd(__FILE__);
     cmd.AddValue("workload", "Workload file (YAML)", workloadFile);
@@ -178,6 +179,9 @@ main(int argc, char* argv[])
                  "worker, the packet run's link heat map and the topology coloured by its load",
                  plotDir);
     cmd.AddValue("quiet", "No progress on stderr", quiet);
+    cmd.AddValue("no-faults",
+                 "Ignore the topology file's faults section (the fault-free run to compare with)",
+                 noFaults);
     cmd.Parse(argc, argv);
 
     try
@@ -192,6 +196,14 @@ main(int argc, char* argv[])
                 .count();
         Ptr<FabricTopology> topology =
             TopologyHelper().Build(TopologyReader::ReadFile(FindFile(topologyFile)));
+        // Faults from the topology file (doc/faults.md); a watchdog so that a credit deadlock
+        // ends the run with its cycle instead of hanging it.
+        FabricFaultHelper faults;
+        const FaultScheduleSpec faultSchedule =
+            noFaults ? FaultScheduleSpec{} : FaultScheduleReader::ReadFile(FindFile(topologyFile));
+        faults.Install(topology, faultSchedule);
+        Ptr<FabricDeadlockWatchdog> watchdog = CreateObject<FabricDeadlockWatchdog>();
+        watchdog->Start();
         std::shared_ptr<const ExecutionGraph> graph;
         if (astraSimFile.empty() && chakra.empty())
         {
@@ -278,6 +290,21 @@ main(int argc, char* argv[])
         for (const auto& warning : graph->GetPlacement().GetWarnings())
         {
             fmt::print("warning    {}\n", warning);
+        }
+        if (faultSchedule.present)
+        {
+            uint64_t crc = 0;
+            uint64_t lost = 0;
+            FabricFaultHelper::CountDrops(
+                NodeContainer(topology->GetGpuNodes(), topology->GetSwitchNodes()),
+                crc,
+                lost);
+            fmt::print("faults     {} cable changes, {} SM sweeps, {} packets lost with cables, "
+                       "{} to CRC errors (compare with --no-faults for the time lost)\n",
+                       faults.GetEvents().size(),
+                       faults.GetSubnetManager() ? faults.GetSubnetManager()->GetSweeps() : 0,
+                       lost,
+                       crc);
         }
         fmt::print("\n{:>9} {:>10} {:>12} {:>12} {:>12} {:>12} {:>12} {:>7}\n",
                    "iteration",

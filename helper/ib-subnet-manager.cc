@@ -10,8 +10,11 @@
 #include "ns3/fabric-config-error.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
+#include "ns3/simulator.h"
 
 #include <limits>
+#include <set>
+#include <sstream>
 
 namespace ns3
 {
@@ -22,6 +25,16 @@ IbSubnetManager::IbSubnetManager() = default;
 
 void
 IbSubnetManager::Run(NodeContainer nodes)
+{
+    NS_LOG_FUNCTION(this);
+    Discover(nodes);
+    ComputeRoutes();
+    m_sweeps = 0;
+    m_lastSweep = Simulator::Now();
+}
+
+void
+IbSubnetManager::Discover(NodeContainer nodes)
 {
     NS_LOG_FUNCTION(this);
     m_hcas.clear();
@@ -46,7 +59,8 @@ IbSubnetManager::Run(NodeContainer nodes)
         }
     }
     AssignLids();
-    ComputeRoutes();
+    m_sweeps = 0;
+    m_lastSweep = Simulator::Now();
 }
 
 void
@@ -105,7 +119,7 @@ IbSubnetManager::ComputeRoutes()
                 throw FabricConfigError("IbSubnetManager", port->Describe() + " has no cable");
             }
             Ptr<FabricNetDevice> peer = channel->GetPeer(port);
-            if (peer && peer->GetSwitch())
+            if (peer && peer->GetSwitch() && channel->IsLinkUp())
             {
                 auto it = m_switchIndex.find(peer->GetNode()->GetId());
                 if (it != m_switchIndex.end())
@@ -122,6 +136,22 @@ IbSubnetManager::ComputeRoutes()
         load[s].assign(m_switches[s]->GetNPorts(), 0);
     }
     const auto unreached = std::numeric_limits<uint32_t>::max();
+    // Each HCA port's switch, or npos when its cable is down or it has none in the subnet.
+    const size_t npos = std::numeric_limits<size_t>::max();
+    std::map<uint16_t, size_t> switchOf;
+    for (const auto& [lid, hca] : m_byLid)
+    {
+        Ptr<FabricChannel> channel = DynamicCast<FabricChannel>(hca->GetChannel());
+        Ptr<FabricNetDevice> edge = channel ? channel->GetPeer(hca) : nullptr;
+        auto it = edge && edge->GetSwitch() ? m_switchIndex.find(edge->GetNode()->GetId())
+                                            : m_switchIndex.end();
+        switchOf[lid] = it == m_switchIndex.end() ? npos : it->second;
+        if (it != m_switchIndex.end() && !channel->IsLinkUp())
+        {
+            switchOf[lid] = npos - 1; // on a switch, but cut off from it
+        }
+    }
+    m_unreachable.clear();
     for (const auto& [lid, hca] : m_byLid)
     {
         Ptr<FabricChannel> channel = DynamicCast<FabricChannel>(hca->GetChannel());
@@ -138,6 +168,17 @@ IbSubnetManager::ComputeRoutes()
         if (it == m_switchIndex.end())
         {
             continue; // its switch is outside this subnet
+        }
+        if (!channel->IsLinkUp())
+        {
+            for (const auto& [src, at] : switchOf)
+            {
+                if (src != lid && at < npos - 1)
+                {
+                    m_unreachable.emplace_back(src, lid);
+                }
+            }
+            continue; // its cable is down: nobody reaches it
         }
         // Breadth-first from the destination's switch; every switch then picks, among its
         // ports toward a switch one hop nearer, the least loaded one.
@@ -174,7 +215,118 @@ IbSubnetManager::ComputeRoutes()
             m_switches[s]->SetRoute(lid, best);
             load[s][best]++;
         }
+        for (const auto& [src, at] : switchOf)
+        {
+            if (src != lid && at != npos && (at == npos - 1 || dist[at] == unreached))
+            {
+                m_unreachable.emplace_back(src, lid);
+            }
+        }
     }
+}
+
+void
+IbSubnetManager::EnableResweep(Time delay)
+{
+    NS_LOG_FUNCTION(this << delay);
+    m_resweepDelay = delay;
+    if (m_watching)
+    {
+        return;
+    }
+    m_watching = true;
+    // Every cable of the subnet once: switch ports (both ends) and HCA ports.
+    std::set<Ptr<FabricChannel>> channels;
+    for (const auto& sw : m_switches)
+    {
+        for (uint16_t p = 0; p < sw->GetNPorts(); ++p)
+        {
+            channels.insert(DynamicCast<FabricChannel>(sw->GetPort(p)->GetChannel()));
+        }
+    }
+    for (const auto& hca : m_hcas)
+    {
+        channels.insert(DynamicCast<FabricChannel>(hca->GetChannel()));
+    }
+    for (const auto& channel : channels)
+    {
+        if (channel)
+        {
+            channel->TraceConnectWithoutContext("LinkState",
+                                                MakeCallback(&IbSubnetManager::OnLinkState, this));
+        }
+    }
+}
+
+void
+IbSubnetManager::OnLinkState(bool up)
+{
+    if (m_resweep.IsRunning())
+    {
+        return; // the sweep due takes this change in too
+    }
+    m_resweep = Simulator::Schedule(m_resweepDelay, &IbSubnetManager::Sweep, this);
+}
+
+void
+IbSubnetManager::Sweep()
+{
+    NS_LOG_FUNCTION(this);
+    m_resweep.Cancel();
+    ComputeRoutes();
+    ++m_sweeps;
+    m_lastSweep = Simulator::Now();
+    NS_LOG_LOGIC("sweep " << m_sweeps << ": " << m_unreachable.size() << " pairs cut off");
+    if (m_unreachable.empty() || !m_throwOnDisconnect)
+    {
+        return;
+    }
+    std::set<uint16_t> cut;
+    for (const auto& [src, dst] : m_unreachable)
+    {
+        cut.insert(dst);
+    }
+    std::ostringstream os;
+    os << "the fabric is disconnected after the sweep at " << Simulator::Now().GetSeconds() * 1e3
+       << " ms: " << m_unreachable.size() << " pairs of HCA ports cannot reach each other; ";
+    const auto& [src, dst] = m_unreachable.front();
+    os << "e.g. LID " << src << " (" << m_byLid.at(src)->Describe() << ") cannot reach LID " << dst
+       << " (" << m_byLid.at(dst)->Describe() << "); unreachable destinations:";
+    uint32_t shown = 0;
+    for (uint16_t lid : cut)
+    {
+        if (shown++ == 16)
+        {
+            os << " ...";
+            break;
+        }
+        os << " " << lid;
+    }
+    throw FabricConfigError("IbSubnetManager", os.str());
+}
+
+uint32_t
+IbSubnetManager::GetSweeps() const
+{
+    return m_sweeps;
+}
+
+Time
+IbSubnetManager::GetLastSweep() const
+{
+    return m_lastSweep;
+}
+
+const std::vector<std::pair<uint16_t, uint16_t>>&
+IbSubnetManager::GetUnreachable() const
+{
+    return m_unreachable;
+}
+
+void
+IbSubnetManager::SetThrowOnDisconnect(bool throwOnDisconnect)
+{
+    m_throwOnDisconnect = throwOnDisconnect;
 }
 
 uint16_t

@@ -556,6 +556,12 @@ Communicator::GetSharpStatus() const
     return m_sharpStatus;
 }
 
+std::string
+Communicator::DescribeUnfinished() const
+{
+    return m_executor ? m_executor->DescribeUnfinished() : std::string();
+}
+
 std::vector<InNetworkBinding>
 Communicator::BindGroups(const CollectiveSchedule& schedule, std::string& why) const
 {

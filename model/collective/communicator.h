@@ -119,6 +119,12 @@ class Communicator : public Object
 
     /** \return "" if the communicator holds its SHARP groups, else why not */
     std::string GetSharpStatus() const;
+
+    /**
+     * \return for a packet-level operation that has not finished, which ranks wait on what
+     * (PacketExecutor::DescribeUnfinished()); empty when none runs
+     */
+    std::string DescribeUnfinished() const;
     /** \return the topology rank of each communicator rank */
     const std::vector<uint32_t>& GetRanks() const;
     /** \return the server of each communicator rank */

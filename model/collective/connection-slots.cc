@@ -10,6 +10,7 @@
 #include "ns3/log.h"
 
 #include <map>
+#include <sstream>
 #include <tuple>
 
 namespace ns3
@@ -138,10 +139,53 @@ ConnectionSlots::GetHeld() const
 void
 ConnectionSlots::ThrowStalled(const std::string& where) const
 {
-    throw FabricConfigError(where,
-                            "stalled with " + std::to_string(m_held) +
-                                " transfers waiting for receive slots; SlotsPerConnection " +
-                                std::to_string(m_slots) + " is too few for this schedule");
+    // Which ranks wait on what: per connection with waiting sends, the sender, the receiver,
+    // the waiting transfers and the pieces that hold its slots until the receiver forwards them.
+    std::ostringstream os;
+    os << "stalled with " << m_held << " transfers waiting for receive slots; SlotsPerConnection "
+       << m_slots << " is too few for this schedule";
+    uint32_t shown = 0;
+    uint32_t connections = 0;
+    for (uint32_t c = 0; c < m_waiting.size(); ++c)
+    {
+        if (m_waiting[c].empty())
+        {
+            continue;
+        }
+        ++connections;
+        if (shown == MAX_STALLS_SHOWN)
+        {
+            continue;
+        }
+        ++shown;
+        const CollectiveTransfer& first = m_schedule.transfers[*m_waiting[c].begin()];
+        os << "\n  rank " << first.src << " waits to send to rank " << first.dst << " (channel "
+           << first.channel << ", lane " << first.lane << "): transfer";
+        os << (m_waiting[c].size() > 1 ? "s" : "");
+        uint32_t listed = 0;
+        for (uint32_t t : m_waiting[c])
+        {
+            if (listed++ == MAX_STALLS_SHOWN)
+            {
+                os << " ...";
+                break;
+            }
+            os << " " << t << " (chunk " << m_schedule.transfers[t].chunk << ", slice "
+               << m_schedule.transfers[t].slice << ")";
+        }
+        os << " wait" << (m_waiting[c].size() > 1 ? "" : "s") << " for a slot, held by slice";
+        os << (m_occupied[c].size() > 1 ? "s" : "");
+        for (const auto& [slice, count] : m_occupied[c])
+        {
+            os << " " << slice;
+        }
+        os << " until rank " << first.dst << " forwards them";
+    }
+    if (connections > shown)
+    {
+        os << "\n  ... and " << (connections - shown) << " more connections";
+    }
+    throw FabricConfigError(where, os.str());
 }
 
 uint32_t

@@ -69,6 +69,9 @@ class ConnectionSlots
      */
     [[noreturn]] void ThrowStalled(const std::string& where) const;
 
+    /// Connections (and transfers per connection) a stall report lists before "...".
+    static constexpr uint32_t MAX_STALLS_SHOWN = 8;
+
     /** \return the number of connections */
     uint32_t GetNConnections() const;
 

@@ -17,6 +17,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <sstream>
 
 namespace ns3
 {
@@ -93,6 +95,64 @@ bool
 PacketExecutor::IsRunning() const
 {
     return m_running;
+}
+
+std::string
+PacketExecutor::DescribeUnfinished() const
+{
+    if (!m_running)
+    {
+        return "";
+    }
+    // Per sending rank: transfers posted but not arrived (to whom), and transfers waiting
+    // for others (on which).
+    std::map<uint32_t, std::pair<std::vector<uint32_t>, std::vector<uint32_t>>> byRank;
+    for (uint32_t i = 0; i < m_schedule.transfers.size(); ++i)
+    {
+        if (m_result.transferEnd[i].IsStrictlyPositive())
+        {
+            continue;
+        }
+        auto& entry = byRank[m_schedule.transfers[i].src];
+        (m_waiting[i] > 0 ? entry.second : entry.first).push_back(i);
+    }
+    std::ostringstream os;
+    os << m_schedule.algorithm << " " << CollectiveOpName(m_schedule.op) << ": "
+       << (m_schedule.transfers.size() - m_completed) << " of " << m_schedule.transfers.size()
+       << " transfers unfinished";
+    uint32_t shown = 0;
+    for (const auto& [rank, entry] : byRank)
+    {
+        if (shown++ == 16)
+        {
+            os << "\n  ... and " << (byRank.size() - 16) << " more ranks";
+            break;
+        }
+        os << "\n  rank " << rank << ":";
+        if (!entry.first.empty())
+        {
+            const CollectiveTransfer& t = m_schedule.transfers[entry.first.front()];
+            os << " " << entry.first.size() << " ready or posted, not arrived (first: transfer "
+               << entry.first.front() << " to rank " << t.dst << ", chunk " << t.chunk << ")";
+        }
+        if (!entry.second.empty())
+        {
+            const CollectiveTransfer& t = m_schedule.transfers[entry.second.front()];
+            os << (entry.first.empty() ? "" : ";") << " " << entry.second.size()
+               << " waiting for others (first: transfer " << entry.second.front()
+               << " waits on transfer";
+            for (uint32_t d : t.deps)
+            {
+                if (!m_result.transferEnd[d].IsStrictlyPositive())
+                {
+                    os << " " << d << " from rank " << m_schedule.transfers[d].src;
+                    break;
+                }
+            }
+            os << ")";
+        }
+    }
+    return os.str();
 }
 
 namespace

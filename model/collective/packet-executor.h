@@ -21,6 +21,7 @@
 
 #include <map>
 #include <memory>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -132,6 +133,14 @@ class PacketExecutor : public Object
 
     /** \return true while a schedule runs */
     bool IsRunning() const;
+
+    /**
+     * \brief Which ranks wait on what, for a schedule that cannot finish (the simulation ran
+     * out of events, or was stopped by a fault or a deadlock): per rank, the transfers it
+     * has posted that have not arrived, and those still waiting for others.
+     * \return the report, one line per rank (at most 16 ranks); empty when nothing runs
+     */
+    std::string DescribeUnfinished() const;
 
     /**
      * TracedCallback signature for completed transfers.

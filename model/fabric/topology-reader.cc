@@ -41,7 +41,8 @@ const std::vector<std::string> kTopKeys{"name",
                                         "dimensions",
                                         "switches",
                                         "links",
-                                        "allow-deadlock"};
+                                        "allow-deadlock",
+                                        "faults"}; // read by FaultScheduleReader
 const std::vector<std::string> kKindKeys{"gpu",
                                          "board",
                                          "gpus",

@@ -8,9 +8,12 @@
 
 #include "fabric-net-device.h"
 
+#include "ns3/double.h"
 #include "ns3/fabric-config-error.h"
 #include "ns3/log.h"
+#include "ns3/simulator.h"
 
+#include <cmath>
 #include <sstream>
 
 namespace ns3
@@ -33,7 +36,21 @@ FabricChannel::GetTypeId()
                           "of fibre). Default: 100 ns, a 20 m cable.",
                           TimeValue(NanoSeconds(100)),
                           MakeTimeAccessor(&FabricChannel::m_delay),
-                          MakeTimeChecker());
+                          MakeTimeChecker())
+            .AddAttribute("BitErrorRate",
+                          "Errored bits per bit on the cable, each direction. A packet with an "
+                          "error fails its ICRC/VCRC and the receiving port drops it (PhyRxDrop, "
+                          "RxCrcError); the transport recovers it. Default 0: no errors and no "
+                          "cost per packet. For scale: NVIDIA's ibdiagnet flags a port whose "
+                          "BER exceeds 1e-12.",
+                          DoubleValue(0.0),
+                          MakeDoubleAccessor(&FabricChannel::SetBitErrorRate,
+                                             &FabricChannel::GetBitErrorRate),
+                          MakeDoubleChecker<double>(0.0, 1.0))
+            .AddTraceSource("LinkState",
+                            "The cable went down (false) or came up (true).",
+                            MakeTraceSourceAccessor(&FabricChannel::m_linkStateTrace),
+                            "ns3::FabricChannel::LinkStateTracedCallback");
     return tid;
 }
 
@@ -53,6 +70,7 @@ FabricChannel::DoDispose()
     NS_LOG_FUNCTION(this);
     m_ends[0] = nullptr;
     m_ends[1] = nullptr;
+    m_errorRng = nullptr;
     Channel::DoDispose();
 }
 
@@ -75,6 +93,10 @@ FabricChannel::Attach(Ptr<FabricNetDevice> device)
                                 "Delay must be > 0 (got " + got.str() + ")");
     }
     m_ends[m_nEnds++] = device;
+    if (m_ber > 0.0 || !m_up)
+    {
+        device->EnableFaults();
+    }
 }
 
 Ptr<FabricNetDevice>
@@ -104,6 +126,82 @@ FabricChannel::GetDevice(std::size_t i) const
 {
     NS_ASSERT(i < m_nEnds);
     return m_ends[i];
+}
+
+void
+FabricChannel::SetLinkUp(bool up)
+{
+    NS_LOG_FUNCTION(this << up);
+    if (up == m_up)
+    {
+        return;
+    }
+    m_up = up;
+    m_lastChange = Simulator::Now();
+    for (std::size_t i = 0; i < m_nEnds; ++i)
+    {
+        m_ends[i]->SetLinkState(up);
+    }
+    m_linkStateTrace(up);
+}
+
+bool
+FabricChannel::IsLinkUp() const
+{
+    return m_up;
+}
+
+Time
+FabricChannel::GetLastStateChange() const
+{
+    return m_lastChange;
+}
+
+double
+FabricChannel::GetBitErrorRate() const
+{
+    return m_ber;
+}
+
+void
+FabricChannel::SetBitErrorRate(double ber)
+{
+    m_ber = ber;
+    if (ber > 0.0)
+    {
+        // Only a cable with errors draws: a healthy one neither pays for a random stream nor
+        // shifts the stream numbers other models are given.
+        if (!m_errorRng)
+        {
+            m_errorRng = CreateObject<UniformRandomVariable>();
+        }
+        for (std::size_t i = 0; i < m_nEnds; ++i)
+        {
+            m_ends[i]->EnableFaults();
+        }
+    }
+}
+
+bool
+FabricChannel::DrawCorrupted(uint32_t bytes)
+{
+    if (m_ber <= 0.0)
+    {
+        return false;
+    }
+    const double p = -std::expm1(8.0 * bytes * std::log1p(-m_ber));
+    return m_errorRng->GetValue() < p;
+}
+
+int64_t
+FabricChannel::AssignStreams(int64_t stream)
+{
+    if (!m_errorRng)
+    {
+        m_errorRng = CreateObject<UniformRandomVariable>();
+    }
+    m_errorRng->SetStream(stream);
+    return 1;
 }
 
 } // namespace ns3

@@ -148,7 +148,12 @@ FabricNetDevice::GetTypeId()
             .AddTraceSource("BufferOccupancy",
                             "Bytes held in a VL's input buffer, after each change.",
                             MakeTraceSourceAccessor(&FabricNetDevice::m_bufferTrace),
-                            "ns3::FabricNetDevice::BufferOccupancyTracedCallback");
+                            "ns3::FabricNetDevice::BufferOccupancyTracedCallback")
+            .AddTraceSource("RxCrcError",
+                            "A packet failed its ICRC/VCRC (a bit error on the cable) and was "
+                            "dropped at this port's input.",
+                            MakeTraceSourceAccessor(&FabricNetDevice::m_rxCrcErrorTrace),
+                            "ns3::Packet::TracedCallback");
     return tid;
 }
 
@@ -187,6 +192,7 @@ FabricNetDevice::DoDispose()
     m_rxCallback.Nullify();
     m_promiscCallback.Nullify();
     m_txSpace.Clear();
+    m_linkChangeCallbacks.clear();
     NetDevice::DoDispose();
 }
 
@@ -352,6 +358,10 @@ FabricNetDevice::Setup()
     }
     m_credits.Reset(m_numVls, peer->m_rxBuffer.GetCapacityBlocks());
     m_fcpTxTime = m_bps.CalculateBytesTxTime(GetFlowControlPacketBytes());
+    if (m_channel->GetBitErrorRate() > 0.0 || !m_channel->IsLinkUp())
+    {
+        m_faults = true;
+    }
     m_setupDone = true;
 }
 
@@ -644,6 +654,12 @@ FabricNetDevice::TransmitNext()
     const Time now = Simulator::Now();
     m_decisionPending = false; // this is the decision (or any pending one was cancelled)
     m_inTransmit = true;
+    if (!m_linkUp)
+    {
+        DrainWhileDown();
+        m_inTransmit = false;
+        return;
+    }
     if (m_flowControl)
     {
         m_credits.ApplyArrived(now);
@@ -798,6 +814,10 @@ FabricNetDevice::Receive(Ptr<Packet> packet,
                          Time txTime)
 {
     NS_LOG_FUNCTION(this << packet << bytes << dst << +sl << +vl);
+    if (m_faults && DropFaulty(packet, bytes, vl))
+    {
+        return;
+    }
     const uint32_t blocks = CreditFlowControl::BlocksFor(bytes);
     if (!m_rxBuffer.Accept(vl, blocks))
     {
@@ -952,6 +972,32 @@ FabricNetDevice::GetCreditStallTime(uint8_t vl) const
     return total;
 }
 
+Time
+FabricNetDevice::GetCurrentCreditStall(uint8_t vl) const
+{
+    if (vl >= 16 || !(m_stalledVls & (1u << vl)))
+    {
+        return Time();
+    }
+    return Simulator::Now() - m_stallStart[vl];
+}
+
+bool
+FabricNetDevice::HasWaitingPacket(uint8_t vl) const
+{
+    if (!m_localSetupDone || vl >= m_numVls)
+    {
+        return false;
+    }
+    return PeekFrame(vl) != nullptr;
+}
+
+Ptr<FabricNetDevice>
+FabricNetDevice::GetPeerDevice() const
+{
+    return Ptr<FabricNetDevice>(m_peer);
+}
+
 uint32_t
 FabricNetDevice::GetRxBufferBytes(uint8_t vl) const
 {
@@ -1058,12 +1104,13 @@ FabricNetDevice::GetMtu() const
 bool
 FabricNetDevice::IsLinkUp() const
 {
-    return m_channel != nullptr;
+    return m_channel != nullptr && m_linkUp;
 }
 
 void
 FabricNetDevice::AddLinkChangeCallback(Callback<void> callback)
 {
+    m_linkChangeCallbacks.push_back(callback);
 }
 
 bool
@@ -1162,6 +1209,108 @@ bool
 FabricNetDevice::SupportsSendFrom() const
 {
     return false;
+}
+
+// Faults: off the hot path, which only tests m_faults (on arrival) and m_linkUp (on sending).
+
+void
+FabricNetDevice::EnableFaults()
+{
+    m_faults = true;
+}
+
+void
+FabricNetDevice::SetLinkState(bool up)
+{
+    NS_LOG_FUNCTION(this << up);
+    if (up == m_linkUp)
+    {
+        return;
+    }
+    m_faults = true;
+    m_linkUp = up;
+    if (!up)
+    {
+        // What is on the wire now arrives within a flight time and is lost with the cable: the
+        // longest packet's serialisation, the cable and a switch's port-to-port latency.
+        Time flight = m_delay + m_bps.CalculateBytesTxTime(GetMaxPacketBytes());
+        if (m_switch)
+        {
+            flight += m_switch->GetLatency();
+        }
+        m_dropUntil = Simulator::Now() + flight;
+    }
+    for (const auto& cb : m_linkChangeCallbacks)
+    {
+        cb();
+    }
+    if (m_setupDone)
+    {
+        Wake(); // down: a switch port discards its waiting packets; up: resume sending
+    }
+}
+
+bool
+FabricNetDevice::DropFaulty(Ptr<Packet> packet, uint32_t bytes, uint8_t vl)
+{
+    const bool lost = !m_linkUp || Simulator::Now() <= m_dropUntil;
+    const bool corrupted = !lost && m_channel->DrawCorrupted(bytes);
+    if (!lost && !corrupted)
+    {
+        return false;
+    }
+    // The sender spent credits on it: give them back as if the packet had been taken in and
+    // discarded, so that no credit leaks.
+    const uint32_t blocks = CreditFlowControl::BlocksFor(bytes);
+    if (m_rxBuffer.Accept(vl, blocks))
+    {
+        m_rxBuffer.Release(vl, blocks);
+        SendFlowControl(vl);
+    }
+    if (corrupted)
+    {
+        ++m_crcErrors;
+        NS_LOG_LOGIC(Describe() << ": CRC error on VL " << +vl << ", packet dropped");
+        m_rxCrcErrorTrace(packet);
+    }
+    else
+    {
+        ++m_downDrops;
+        NS_LOG_LOGIC(Describe() << ": packet lost with the cable");
+    }
+    m_phyRxDropTrace(packet);
+    return true;
+}
+
+void
+FabricNetDevice::DrainWhileDown()
+{
+    if (!m_switch || !m_localSetupDone)
+    {
+        return; // an endpoint keeps its queue until the cable is back
+    }
+    for (uint8_t vl = 0; vl < m_numVls; ++vl)
+    {
+        while (PeekFrame(vl) != nullptr)
+        {
+            FabricFrame frame = DequeueFrame(vl); // frees its input buffer, credits go back
+            ++m_downDrops;
+            m_macTxDropTrace(frame.packet);
+        }
+    }
+    m_stalledVls = 0;
+}
+
+uint64_t
+FabricNetDevice::GetRxCrcErrors() const
+{
+    return m_crcErrors;
+}
+
+uint64_t
+FabricNetDevice::GetLinkDownDrops() const
+{
+    return m_downDrops;
 }
 
 } // namespace ns3

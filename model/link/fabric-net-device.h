@@ -276,6 +276,45 @@ class FabricNetDevice : public NetDevice
      */
     uint32_t GetRxBufferBytes(uint8_t vl) const;
 
+    /**
+     * \param vl a data VL
+     * \return how long the VL has been waiting for credits with a packet ready, without a
+     * pause; zero when it is not waiting (FabricDeadlockWatchdog reads it)
+     */
+    Time GetCurrentCreditStall(uint8_t vl) const;
+
+    /**
+     * \param vl a data VL
+     * \return true if a packet waits to leave this port on the VL
+     */
+    bool HasWaitingPacket(uint8_t vl) const;
+
+    /** \return the port at the other end of the cable, or nullptr before the first packet */
+    Ptr<FabricNetDevice> GetPeerDevice() const;
+
+    /**
+     * \brief The cable went down or came up; called by FabricChannel::SetLinkUp(). Down, the
+     * port sends nothing, drops what arrives (packets that were on the wire) and, on a switch,
+     * discards the packets waiting for it (MacTxDrop); an endpoint keeps its queue for later.
+     * \param up the new state
+     */
+    void SetLinkState(bool up);
+
+    /**
+     * \brief Turn on the per-packet fault checks (link state, bit errors); the channel calls
+     * it when it gets a bit-error rate or changes state. A healthy port never pays for them.
+     */
+    void EnableFaults();
+
+    /** \return packets dropped at this port's input because their ICRC/VCRC failed */
+    uint64_t GetRxCrcErrors() const;
+
+    /**
+     * \return packets lost to the cable being down: on the wire when it failed, or waiting at
+     * this switch port
+     */
+    uint64_t GetLinkDownDrops() const;
+
     /** \return packets dropped at this port's input (only possible with flow control off) */
     uint64_t GetRxDropCount() const;
     /** \return packets sent on the cable */
@@ -469,6 +508,20 @@ class FabricNetDevice : public NetDevice
      */
     bool DoSend(Ptr<Packet> packet, uint16_t dst, uint8_t sl, uint16_t protocol, bool spray);
 
+    /**
+     * \brief The fault checks on arrival, off the hot path: a packet arriving while the cable
+     * is down (or sent before it went down), or failing its CRC, is dropped; its credits go
+     * back upstream as if it had been taken and discarded.
+     * \param packet the packet
+     * \param bytes its size on the wire
+     * \param vl its VL
+     * \return true if dropped
+     */
+    bool DropFaulty(Ptr<Packet> packet, uint32_t bytes, uint8_t vl);
+
+    /** \brief The cable is down: a switch port discards what waits for it. */
+    void DrainWhileDown();
+
     /** \brief Fire PhyTxEnd for a packet whose last bit has left. */
     void NotifyTxEnd(Ptr<const Packet> packet);
 
@@ -530,7 +583,13 @@ class FabricNetDevice : public NetDevice
     uint64_t m_rxBytes{0};    //!< bytes received
     uint64_t m_rxDrops{0};    //!< packets dropped at the input
     uint64_t m_fcpPackets{0}; //!< FCPs sent
-    Time m_txBusy;            //!< time spent sending data
+    bool m_faults{false};     //!< fault checks on (EnableFaults())
+    bool m_linkUp{true};      //!< the cable is up
+    Time m_dropUntil;         //!< arrivals until then left before the cable went down
+    uint64_t m_crcErrors{0};  //!< packets dropped for a bad CRC
+    uint64_t m_downDrops{0};  //!< packets lost to the cable being down
+    std::vector<Callback<void>> m_linkChangeCallbacks; //!< NetDevice link change users
+    Time m_txBusy;                                     //!< time spent sending data
 
     NetDevice::ReceiveCallback m_rxCallback;             //!< upper layer
     NetDevice::PromiscReceiveCallback m_promiscCallback; //!< promiscuous upper layer
@@ -547,6 +606,7 @@ class FabricNetDevice : public NetDevice
     TracedCallback<Ptr<const Packet>> m_promiscSnifferTrace; //!< PromiscSniffer
     TracedCallback<uint8_t, Time> m_creditStallTrace;        //!< CreditStall
     TracedCallback<uint8_t, uint32_t> m_bufferTrace;         //!< BufferOccupancy
+    TracedCallback<Ptr<const Packet>> m_rxCrcErrorTrace;     //!< RxCrcError
 };
 
 } // namespace ns3

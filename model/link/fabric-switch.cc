@@ -376,4 +376,39 @@ FabricSwitch::DequeueEgress(uint16_t port, uint8_t vl)
     return frame;
 }
 
+std::vector<std::pair<uint16_t, uint8_t>>
+FabricSwitch::GetInputTargets(uint16_t port, uint8_t vl) const
+{
+    std::vector<std::pair<uint16_t, uint8_t>> out;
+    const uint32_t input = port * VL_SLOTS + vl;
+    if (input >= m_inputs.size())
+    {
+        return out;
+    }
+    for (const FabricFrame& frame : m_inputs[input])
+    {
+        const std::pair<uint16_t, uint8_t> target{frame.outPort, frame.outVl};
+        if (std::find(out.begin(), out.end(), target) == out.end())
+        {
+            out.push_back(target);
+        }
+        if (!m_voq)
+        {
+            break;
+        }
+    }
+    return out;
+}
+
+uint64_t
+FabricSwitch::GetBufferedPackets() const
+{
+    uint64_t n = 0;
+    for (const auto& fifo : m_inputs)
+    {
+        n += fifo.size();
+    }
+    return n;
+}
+
 } // namespace ns3

@@ -14,6 +14,7 @@
 #include "ns3/traced-callback.h"
 
 #include <deque>
+#include <utility>
 #include <vector>
 
 namespace ns3
@@ -196,6 +197,18 @@ class FabricSwitch : public Object
      * \return how the address reads to a user ("LID 5", "GPU 3")
      */
     virtual std::string DescribeAddress(uint16_t dst) const;
+
+    /**
+     * \brief Where the packets held in one input buffer want to go (for deadlock reports).
+     * \param port the input port
+     * \param vl the input VL
+     * \return the distinct (egress port, egress VL) of its packets, head first; only the head's
+     * without virtual output queues, since the head blocks the rest
+     */
+    std::vector<std::pair<uint16_t, uint8_t>> GetInputTargets(uint16_t port, uint8_t vl) const;
+
+    /** \return packets now held in all the switch's input buffers */
+    uint64_t GetBufferedPackets() const;
 
     /** \return the switch's name for messages: its kind and node id */
     std::string Describe() const;
