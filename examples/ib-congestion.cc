@@ -307,7 +307,7 @@ void
 AllToAll(const std::string& topologyFile, uint64_t bytes, const std::string& plotDir)
 {
     fmt::print("# all-to-all of {} B on \"{}\"\n", bytes, topologyFile);
-    std::vector<std::vector<double>> bars;
+    std::vector<std::vector<double>> uplinks(2); // leaf->spine utilisation, sorted
     for (bool adaptive : {false, true})
     {
         SetFabricDefaults(adaptive, false);
@@ -340,7 +340,14 @@ AllToAll(const std::string& topologyFile, uint64_t bytes, const std::string& plo
                    reroutes,
                    report.links.GetBoundBy());
         PrintHot(hot);
-        bars.push_back({adaptive ? 1.0 : 0.0, report.PacketBusBandwidth() / 1e9});
+        for (const auto& p : ports)
+        {
+            if (p.linkClass == "IB leaf->spine")
+            {
+                uplinks[adaptive].push_back(p.utilisation);
+            }
+        }
+        std::sort(uplinks[adaptive].rbegin(), uplinks[adaptive].rend());
         if (!plotDir.empty())
         {
             FabricPlotHelper plots(plotDir);
@@ -356,6 +363,28 @@ AllToAll(const std::string& topologyFile, uint64_t bytes, const std::string& plo
             }
         }
         Simulator::Destroy();
+    }
+    if (!plotDir.empty() && !uplinks[0].empty())
+    {
+        std::vector<std::vector<double>> rows;
+        for (size_t i = 0; i < uplinks[0].size(); ++i)
+        {
+            rows.push_back({static_cast<double>(i),
+                            uplinks[0][i],
+                            i < uplinks[1].size() ? uplinks[1][i] : std::nan("")});
+        }
+        FabricPlotHelper plots(plotDir);
+        for (const auto& f : plots.PlotSeries("all-to-all-uplinks",
+                                              "all-to-all: leaf->spine uplinks, busiest first",
+                                              "uplink (sorted by utilisation)",
+                                              "busy time / run",
+                                              {"static routing", "adaptive routing"},
+                                              rows,
+                                              false,
+                                              false))
+        {
+            fmt::print("# wrote {}\n", f);
+        }
     }
 }
 
