@@ -21,7 +21,8 @@
  *
  * --routing=adaptive turns on InfiniBand adaptive routing in every IB switch, --cc=on IB
  * congestion control (FECN marking in the switches, BECN/CCT throttling in the QPs); after
- * each size the hottest switch ports are listed (time above the switches' QueueThreshold).
+ * each size the hottest switch ports are listed (time above the switches' QueueThreshold);
+ * --queue-series=FILE writes their queue depth over time (sampled every --queue-period).
  */
 
 #include "ns3/ai-fabric-module.h"
@@ -29,6 +30,7 @@
 #include "ns3/network-module.h"
 
 #include <fmt/core.h>
+#include <fstream>
 #include <iostream>
 #include <map>
 
@@ -148,6 +150,13 @@ main(int argc, char* argv[])
                  routing);
     cmd.AddValue("cc", "InfiniBand congestion control (FECN/BECN/CCT): on or off", cc);
     cmd.AddValue("hot-ports", "Hottest switch ports to list after each size (0: none)", hotPorts);
+    std::string queueSeries;
+    std::string queuePeriod = "1us";
+    cmd.AddValue("queue-series",
+                 "Write the hottest ports' queue depth over time (CSV: time, one column per "
+                 "port, bytes) of the last size to this file",
+                 queueSeries);
+    cmd.AddValue("queue-period", "Sampling period of --queue-series", queuePeriod);
     cmd.Parse(argc, argv);
 
     try
@@ -237,6 +246,10 @@ main(int argc, char* argv[])
             CollectiveReport report;
             usage.Start();
             hot.Start();
+            if (!queueSeries.empty())
+            {
+                hot.StartSampling(Time(queuePeriod));
+            }
             if (progress)
             {
                 meter.Start(op + " " + SizeLabel(bytes));
@@ -250,14 +263,17 @@ main(int argc, char* argv[])
                         MakeCallback(+[](CollectiveReport* out,
                                          std::vector<PortUsage>* ports,
                                          const FabricLinkUsage* links,
+                                         FabricHotPorts* hotPorts,
                                          const CollectiveReport& r) {
                             *out = r;
                             // At completion: later events (timers) would dilute utilisation.
                             *ports = links->MeasurePorts();
-                        }).Bind(&report, &lastPorts, &usage),
+                            hotPorts->Stop(); // sampling would keep the simulation going
+                        }).Bind(&report, &lastPorts, &usage, &hot),
                         root,
                         (root + 1) % ranks.size());
             Simulator::Run();
+            hot.Stop();
             if (progress)
             {
                 meter.Stop();
@@ -284,8 +300,31 @@ main(int argc, char* argv[])
             {
                 fmt::print("# {:>12} {}\n", "", report.links.GetBoundBy());
             }
-            for (const auto& h : hot.Rank(hotPorts))
+            const std::vector<HotPort> ranked = hot.Rank(std::max<uint32_t>(hotPorts, 8));
+            if (!queueSeries.empty() && bytes * stepFactor > last && !ranked.empty())
             {
+                // The last size: its hottest ports' queues over time.
+                std::ofstream csv(queueSeries);
+                csv << "time_us";
+                for (const auto& h : ranked)
+                {
+                    csv << ",\"" << h.name << "\"";
+                }
+                csv << "\n";
+                for (size_t i = 0; i < ranked.front().queueSeries.size(); ++i)
+                {
+                    csv << i * hot.GetSamplePeriod().GetSeconds() * 1e6;
+                    for (const auto& h : ranked)
+                    {
+                        csv << "," << h.queueSeries[i];
+                    }
+                    csv << "\n";
+                }
+                fmt::print("# wrote {}\n", queueSeries);
+            }
+            for (size_t i = 0; i < ranked.size() && i < hotPorts; ++i)
+            {
+                const HotPort& h = ranked[i];
                 fmt::print("# {:>12} hot port {}: {:.2f} us above threshold, max queue {} B, "
                            "credit stall {:.2f} us\n",
                            "",
