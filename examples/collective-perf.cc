@@ -17,6 +17,12 @@
  *   collective-perf --op=all-reduce --algo=ring --minbytes=1M --maxbytes=256M --stepfactor=4
  *   collective-perf --topology=examples/topologies/dgx-h100-4node-ndr-railopt.yaml
  * --algo=hierarchical
+ *   collective-perf --op=all-to-all --routing=adaptive --cc=on --hot-ports=5
+ *
+ * --routing=adaptive turns on InfiniBand adaptive routing in every IB switch, --cc=on IB
+ * congestion control (FECN marking in the switches, BECN/CCT throttling in the QPs); after
+ * each size the hottest switch ports are listed (time above the switches' QueueThreshold);
+ * --queue-series=FILE writes their queue depth over time (sampled every --queue-period).
  */
 
 #include "ns3/ai-fabric-module.h"
@@ -24,6 +30,7 @@
 #include "ns3/network-module.h"
 
 #include <fmt/core.h>
+#include <fstream>
 #include <iostream>
 #include <map>
 
@@ -134,10 +141,38 @@ main(int argc, char* argv[])
     bool boundBy = true;
     cmd.AddValue("bound-by", "Print what limited each packet-level run", boundBy);
     cmd.AddValue("root", "Root of broadcast, reduce and send-recv", root);
+    std::string routing = "static";
+    std::string cc = "off";
+    uint32_t hotPorts = 3;
+    cmd.AddValue("routing",
+                 "InfiniBand routing: static (the LFT) or adaptive (least-loaded port of each "
+                 "destination's AR group)",
+                 routing);
+    cmd.AddValue("cc", "InfiniBand congestion control (FECN/BECN/CCT): on or off", cc);
+    cmd.AddValue("hot-ports", "Hottest switch ports to list after each size (0: none)", hotPorts);
+    std::string queueSeries;
+    std::string queuePeriod = "1us";
+    cmd.AddValue("queue-series",
+                 "Write the hottest ports' queue depth over time (CSV: time, one column per "
+                 "port, bytes) of the last size to this file",
+                 queueSeries);
+    cmd.AddValue("queue-period", "Sampling period of --queue-series", queuePeriod);
     cmd.Parse(argc, argv);
 
     try
     {
+        if (routing != "static" && routing != "adaptive")
+        {
+            throw FabricConfigError("--routing", "\"" + routing + "\": static or adaptive");
+        }
+        if (cc != "on" && cc != "off")
+        {
+            throw FabricConfigError("--cc", "\"" + cc + "\": on or off");
+        }
+        // Before the fabric is built: every switch and queue pair takes these defaults.
+        Config::SetDefault("ns3::IbSwitch::AdaptiveRouting", BooleanValue(routing == "adaptive"));
+        Config::SetDefault("ns3::IbSwitch::CongestionControl", BooleanValue(cc == "on"));
+        Config::SetDefault("ns3::RdmaQueuePair::CongestionControl", BooleanValue(cc == "on"));
         const CollectiveOp operation = ParseOp(op);
         const uint64_t first = ParseByteSize(minBytes, "--minbytes");
         const uint64_t last = ParseByteSize(maxBytes, "--maxbytes");
@@ -173,6 +208,7 @@ main(int argc, char* argv[])
         fmt::print("# nvls: {}\n# sharp: {}\n",
                    status(comm->GetNvlsStatus()),
                    status(comm->GetSharpStatus()));
+        fmt::print("# routing: {}\n# congestion control: {}\n", routing, cc);
         fmt::print(
             "# {:>12} {:>14} {:>8} {:>3} | {:>11} {:>8} {:>8} | {:>11} {:>8} {:>8} | {:>6}\n",
             "size (B)",
@@ -202,12 +238,18 @@ main(int argc, char* argv[])
         std::vector<CollectiveReport> rows;
         std::vector<PortUsage> lastPorts;
         FabricLinkUsage usage(topology);
+        FabricHotPorts hot(topology);
         const bool progress = FabricProgress::ShouldShow(quiet);
         FabricProgress meter(std::cerr);
         for (uint64_t bytes = first; bytes <= last; bytes *= stepFactor)
         {
             CollectiveReport report;
             usage.Start();
+            hot.Start();
+            if (!queueSeries.empty())
+            {
+                hot.StartSampling(Time(queuePeriod));
+            }
             if (progress)
             {
                 meter.Start(op + " " + SizeLabel(bytes));
@@ -221,14 +263,17 @@ main(int argc, char* argv[])
                         MakeCallback(+[](CollectiveReport* out,
                                          std::vector<PortUsage>* ports,
                                          const FabricLinkUsage* links,
+                                         FabricHotPorts* hotPorts,
                                          const CollectiveReport& r) {
                             *out = r;
                             // At completion: later events (timers) would dilute utilisation.
                             *ports = links->MeasurePorts();
-                        }).Bind(&report, &lastPorts, &usage),
+                            hotPorts->Stop(); // sampling would keep the simulation going
+                        }).Bind(&report, &lastPorts, &usage, &hot),
                         root,
                         (root + 1) % ranks.size());
             Simulator::Run();
+            hot.Stop();
             if (progress)
             {
                 meter.Stop();
@@ -254,6 +299,39 @@ main(int argc, char* argv[])
             if (boundBy)
             {
                 fmt::print("# {:>12} {}\n", "", report.links.GetBoundBy());
+            }
+            const std::vector<HotPort> ranked = hot.Rank(std::max<uint32_t>(hotPorts, 8));
+            if (!queueSeries.empty() && bytes * stepFactor > last && !ranked.empty())
+            {
+                // The last size: its hottest ports' queues over time.
+                std::ofstream csv(queueSeries);
+                csv << "time_us";
+                for (const auto& h : ranked)
+                {
+                    csv << ",\"" << h.name << "\"";
+                }
+                csv << "\n";
+                for (size_t i = 0; i < ranked.front().queueSeries.size(); ++i)
+                {
+                    csv << i * hot.GetSamplePeriod().GetSeconds() * 1e6;
+                    for (const auto& h : ranked)
+                    {
+                        csv << "," << h.queueSeries[i];
+                    }
+                    csv << "\n";
+                }
+                fmt::print("# wrote {}\n", queueSeries);
+            }
+            for (size_t i = 0; i < ranked.size() && i < hotPorts; ++i)
+            {
+                const HotPort& h = ranked[i];
+                fmt::print("# {:>12} hot port {}: {:.2f} us above threshold, max queue {} B, "
+                           "credit stall {:.2f} us\n",
+                           "",
+                           h.name,
+                           h.aboveThreshold.GetSeconds() * 1e6,
+                           h.maxQueueBytes,
+                           h.creditStall.GetSeconds() * 1e6);
             }
         }
         if (!plotDir.empty())

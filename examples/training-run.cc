@@ -398,6 +398,16 @@ main(int argc, char* argv[])
             fmt::print("# over the whole run ({:.1f} us); {}\n",
                        Us(r.links.duration),
                        r.links.GetBoundBy());
+            for (size_t i = 0; i < r.hotPorts.size() && i < 5; ++i)
+            {
+                const auto& h = r.hotPorts[i];
+                fmt::print("# hot port {}: {:.1f} us above threshold, max queue {} B, credit "
+                           "stall {:.1f} us\n",
+                           h.name,
+                           Us(h.aboveThreshold),
+                           h.maxQueueBytes,
+                           Us(h.creditStall));
+            }
         }
         if (perWorker)
         {

@@ -214,6 +214,14 @@ IbSubnetManager::ComputeRoutes()
             }
             m_switches[s]->SetRoute(lid, best);
             load[s][best]++;
+            // The adaptive-routing group: every port one hop nearer (NVIDIA's "TREE" groups).
+            for (const auto& [port, t] : links[s])
+            {
+                if (dist[t] + 1 == dist[s])
+                {
+                    m_switches[s]->AddAdaptiveRoute(lid, port);
+                }
+            }
         }
         for (const auto& [src, at] : switchOf)
         {

@@ -28,7 +28,10 @@ namespace ns3
  * LIDs a user set beforehand (IbNetDevice::SetLid) are kept; the others are handed out from 1
  * upwards. Routes are minimum-hop; among equally short next hops a switch takes the port that
  * carries the fewest destinations so far, as OpenSM's default minhop engine balances them
- * (fact sheet §6). Fat-tree up/down routing comes with the topology builder.
+ * (fact sheet §6). Every switch also gets, per destination, an adaptive-routing group of all
+ * its ports one hop nearer, which it uses only when its AdaptiveRouting attribute is on (free of
+ * credit loops on trees; on other topologies minimum-hop AR may not be). Fat-tree up/down
+ * routing comes with the topology builder.
  */
 class IbSubnetManager
 {

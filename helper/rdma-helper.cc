@@ -6,6 +6,7 @@
 
 #include "rdma-helper.h"
 
+#include "ns3/fabric-channel.h"
 #include "ns3/fabric-config-error.h"
 #include "ns3/fabric-net-device.h"
 #include "ns3/log.h"
@@ -56,6 +57,46 @@ RdmaHelper::Install(NodeContainer nodes) const
     }
 }
 
+namespace
+{
+
+/**
+ * \param from the sending port
+ * \param dst the destination address
+ * \return true if a switch on the way may send the packets by more than one port (a sprayed
+ * route or adaptive routing), so that they may arrive out of order
+ */
+bool
+PathMayReorder(Ptr<FabricNetDevice> from, uint16_t dst)
+{
+    std::vector<Ptr<FabricNetDevice>> frontier{from};
+    std::set<Ptr<FabricSwitch>> seen;
+    while (!frontier.empty())
+    {
+        Ptr<FabricNetDevice> port = frontier.back();
+        frontier.pop_back();
+        Ptr<FabricChannel> channel = DynamicCast<FabricChannel>(port->GetChannel());
+        Ptr<FabricNetDevice> peer = channel ? channel->GetPeer(port) : nullptr;
+        Ptr<FabricSwitch> sw = peer ? peer->GetSwitch() : nullptr;
+        if (!sw || !seen.insert(sw).second)
+        {
+            continue;
+        }
+        const auto routes = sw->GetRoutes(dst);
+        if (routes.size() > 1)
+        {
+            return true;
+        }
+        for (const uint16_t out : routes)
+        {
+            frontier.push_back(sw->GetPort(out));
+        }
+    }
+    return false;
+}
+
+} // namespace
+
 std::pair<Ptr<RdmaQueuePair>, Ptr<RdmaQueuePair>>
 RdmaHelper::Connect(Ptr<Node> a, Ptr<Node> b) const
 {
@@ -83,6 +124,9 @@ RdmaHelper::Connect(Ptr<Node> a, Ptr<Node> b) const
     Ptr<RdmaQueuePair> qpB = m_qpFactory.Create<RdmaQueuePair>();
     engineA->AddQueuePair(qpA, 0);
     engineB->AddQueuePair(qpB, 0);
+    // Reordering paths (adaptive routing, sprayed routes) get a reorder window automatically.
+    qpB->SetSprayedPath(PathMayReorder(portA, addressB));
+    qpA->SetSprayedPath(PathMayReorder(portB, addressA));
     const uint32_t mtu = std::min<uint32_t>(portA->GetMtu(), portB->GetMtu());
     qpA->Connect(addressB, qpB->GetQpn(), qpB->GetInitialPsn(), mtu);
     qpB->Connect(addressA, qpA->GetQpn(), qpA->GetInitialPsn(), mtu);

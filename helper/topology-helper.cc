@@ -492,6 +492,10 @@ Builder::BuildFatTree()
             else if (!leafUp[l].empty())
             {
                 sw->SetRoute(lid, leafUp[l][i % leafUp[l].size()]);
+                for (const uint16_t p : leafUp[l])
+                {
+                    sw->AddAdaptiveRoute(lid, p); // AR group: every up port (all min-hop)
+                }
             }
         }
         for (uint32_t s = 0; s < spines; ++s)
@@ -501,6 +505,10 @@ Builder::BuildFatTree()
             sw->SetRoute(
                 lid,
                 ports[(i / std::max<size_t>(1, leafUp[hcaLeaf[i]].size())) % ports.size()]);
+            for (const uint16_t p : ports)
+            {
+                sw->AddAdaptiveRoute(lid, p); // parallel links to the leaf
+            }
         }
     }
     SetFatTreeBisection();
@@ -661,6 +669,13 @@ Builder::BuildThreeLevels(const std::vector<std::vector<uint32_t>>& leafHcas,
         {
             swOf(leafNodes, l)
                 ->SetRoute(lid, l == leaf ? hcaLeafPort[i] : leafUp[l][i % leafUp[l].size()]);
+            if (l != leaf)
+            {
+                for (const uint16_t p : leafUp[l])
+                {
+                    swOf(leafNodes, l)->AddAdaptiveRoute(lid, p);
+                }
+            }
         }
         for (uint32_t a = 0; a < aggNodes.GetN(); ++a)
         {
@@ -672,6 +687,10 @@ Builder::BuildThreeLevels(const std::vector<std::vector<uint32_t>>& leafHcas,
             else if (a / aggs != pod)
             {
                 swOf(aggNodes, a)->SetRoute(lid, aggUp[a][(i / aggs) % aggUp[a].size()]);
+                for (const uint16_t p : aggUp[a])
+                {
+                    swOf(aggNodes, a)->AddAdaptiveRoute(lid, p);
+                }
             }
         }
         for (uint32_t c = 0; c < coreNodes.GetN(); ++c)

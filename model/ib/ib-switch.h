@@ -20,6 +20,14 @@ namespace ns3
  * The forwarding table is what a subnet manager programs (IbSubnetManager). The default
  * PortToPortLatency is the reported Quantum-2 figure of about 330 ns ([unverified] in the
  * fact sheet §4.2, which also cites "< 400 ns"); set it for the switch you study.
+ *
+ * Adaptive routing (AdaptiveRouting, AdaptiveRoutingSlMask): besides the static LFT entry, a
+ * destination may have an AR group of ports (the subnet manager's "TREE" groups: every
+ * minimum-hop port); a packet on an AR-enabled SL leaves by the group's port with the fewest
+ * bytes queued for it. Congestion control (CongestionControl): a packet that joins an egress
+ * queue (port and VL) at or above QueueThreshold bytes, while that port has credits, gets the
+ * FECN bit of its BTH set, one in every MarkingRate + 1 (IBTA Annex A10's Switch Port
+ * Congestion Setting, as publicly described: Threshold, Marking_Rate). See doc/congestion.md.
  */
 class IbSwitch : public FabricSwitch
 {
@@ -40,6 +48,15 @@ class IbSwitch : public FabricSwitch
 
     /** \return whether the switch has a SHARP aggregation node */
     bool IsSharpCapable() const;
+
+    /** \param on route every SL adaptively (true), or only the SLs of the SL mask (false) */
+    void SetAdaptiveRouting(bool on);
+
+    /** \return whether every SL routes adaptively */
+    bool IsAdaptiveRouting() const;
+
+  protected:
+    bool MarkCongestion(FabricFrame& frame) override;
 
   private:
     bool m_sharp{true}; //!< Sharp attribute

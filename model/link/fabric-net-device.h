@@ -272,6 +272,15 @@ class FabricNetDevice : public NetDevice
 
     /**
      * \param vl a data VL
+     * \return true while the VL has a packet ready and waits for credits
+     */
+    bool IsCreditStalled(uint8_t vl) const
+    {
+        return (m_stalledVls >> vl) & 1u;
+    }
+
+    /**
+     * \param vl a data VL
      * \return bytes now held in the VL's input buffer
      */
     uint32_t GetRxBufferBytes(uint8_t vl) const;

@@ -9,8 +9,10 @@
 #include "ns3/fabric-config-error.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
+#include "ns3/simulator.h"
 
 #include <algorithm>
+#include <limits>
 #include <sstream>
 
 namespace ns3
@@ -23,10 +25,19 @@ NS_OBJECT_ENSURE_REGISTERED(FabricSwitch);
 TypeId
 FabricSwitch::GetTypeId()
 {
-    static TypeId tid = TypeId("ns3::FabricSwitch")
-                            .SetParent<Object>()
-                            .SetGroupName("AiFabric")
-                            .AddConstructor<FabricSwitch>();
+    static TypeId tid =
+        TypeId("ns3::FabricSwitch")
+            .SetParent<Object>()
+            .SetGroupName("AiFabric")
+            .AddConstructor<FabricSwitch>()
+            .AddTraceSource("QueueDepth",
+                            "Bytes queued for an egress port and VL changed.",
+                            MakeTraceSourceAccessor(&FabricSwitch::m_queueDepthTrace),
+                            "ns3::FabricSwitch::QueueDepthTracedCallback")
+            .AddTraceSource("CongestionMark",
+                            "A packet was marked (FECN) at a congested egress.",
+                            MakeTraceSourceAccessor(&FabricSwitch::m_markTrace),
+                            "ns3::FabricSwitch::CongestionMarkTracedCallback");
     return tid;
 }
 
@@ -82,6 +93,12 @@ FabricSwitch::AddPort(Ptr<FabricNetDevice> device)
     m_requests.resize(m_ports.size() * VL_SLOTS);
     m_egressWaiting.resize(m_ports.size(), 0);
     m_pending.assign(m_inputs.size(), {}); // sized per input on first use
+    m_portQueue.resize(m_ports.size(), 0);
+    m_vlQueue.resize(m_ports.size() * VL_SLOTS, 0);
+    m_stallSeen.resize(m_ports.size() * VL_SLOTS);
+    m_portQueueMax.resize(m_ports.size(), 0);
+    m_hotSince.resize(m_ports.size());
+    m_hotTotal.resize(m_ports.size());
     return port;
 }
 
@@ -181,7 +198,19 @@ FabricSwitch::GetRoutes(uint16_t dst) const
     {
         return m_multipath[dst];
     }
-    return {m_forwarding[dst]};
+    std::vector<uint16_t> routes{m_forwarding[dst]};
+    if (m_arSlMask != 0 && dst < m_arGroups.size())
+    {
+        // Adaptive routing: the static port first, then every other port of the AR group.
+        for (const uint16_t port : m_arGroups[dst])
+        {
+            if (port != routes.front())
+            {
+                routes.push_back(port);
+            }
+        }
+    }
+    return routes;
 }
 
 void
@@ -190,6 +219,203 @@ FabricSwitch::ClearRoutes()
     m_forwarding.clear();
     m_multipath.clear();
     m_nextPath.clear();
+    m_arGroups.clear();
+}
+
+void
+FabricSwitch::AddAdaptiveRoute(uint16_t dst, uint16_t port)
+{
+    CheckPort(port, dst);
+    if (dst >= m_arGroups.size())
+    {
+        m_arGroups.resize(static_cast<size_t>(dst) + 1);
+    }
+    auto& group = m_arGroups[dst];
+    if (std::find(group.begin(), group.end(), port) == group.end())
+    {
+        group.push_back(port);
+    }
+}
+
+std::vector<uint16_t>
+FabricSwitch::GetAdaptiveRoutes(uint16_t dst) const
+{
+    return dst < m_arGroups.size() ? m_arGroups[dst] : std::vector<uint16_t>{};
+}
+
+void
+FabricSwitch::SetAdaptiveRoutingSlMask(uint16_t mask)
+{
+    m_arSlMask = mask;
+}
+
+uint16_t
+FabricSwitch::GetAdaptiveRoutingSlMask() const
+{
+    return m_arSlMask;
+}
+
+uint32_t
+FabricSwitch::GetEgressQueueBytes(uint16_t port) const
+{
+    return port < m_portQueue.size() ? m_portQueue[port] : 0;
+}
+
+uint32_t
+FabricSwitch::GetEgressQueueBytes(uint16_t port, uint8_t vl) const
+{
+    const size_t i = static_cast<size_t>(port) * VL_SLOTS + vl;
+    return i < m_vlQueue.size() ? m_vlQueue[i] : 0;
+}
+
+void
+FabricSwitch::SetQueueThreshold(uint32_t bytes)
+{
+    m_queueThreshold = bytes;
+}
+
+uint32_t
+FabricSwitch::GetQueueThreshold() const
+{
+    return m_queueThreshold;
+}
+
+Time
+FabricSwitch::GetTimeAboveThreshold(uint16_t port) const
+{
+    NS_ASSERT(port < m_hotTotal.size());
+    Time total = m_hotTotal[port];
+    if (m_portQueue[port] >= m_queueThreshold && m_queueThreshold > 0)
+    {
+        total += Simulator::Now() - m_hotSince[port];
+    }
+    return total;
+}
+
+uint32_t
+FabricSwitch::GetMaxEgressQueueBytes(uint16_t port) const
+{
+    return port < m_portQueueMax.size() ? m_portQueueMax[port] : 0;
+}
+
+uint64_t
+FabricSwitch::GetAdaptiveReroutes() const
+{
+    return m_arReroutes;
+}
+
+void
+FabricSwitch::SetCongestionMarking(bool on)
+{
+    m_marking = on;
+}
+
+bool
+FabricSwitch::IsCongestionMarking() const
+{
+    return m_marking;
+}
+
+void
+FabricSwitch::SetMarkingRate(uint32_t rate)
+{
+    m_markingRate = rate;
+    m_markCountdown = 0;
+}
+
+uint32_t
+FabricSwitch::GetMarkingRate() const
+{
+    return m_markingRate;
+}
+
+uint64_t
+FabricSwitch::GetMarkedPackets() const
+{
+    return m_marked;
+}
+
+bool
+FabricSwitch::MarkCongestion(FabricFrame& /* frame */)
+{
+    return false;
+}
+
+bool
+FabricSwitch::IsCongestionRoot(uint32_t egress)
+{
+    // Bytes routed to a port may sit behind other packets in their input FIFOs (head-of-line
+    // blocked): the port is contended only while at least two inputs request it at once.
+    if (m_requests[egress].size() < 2)
+    {
+        return false;
+    }
+    // A port that waited for credits since the last packet found its queue above threshold
+    // is a victim of congestion further on (back-pressure), not its root: no marks there.
+    Ptr<FabricNetDevice> port = m_ports[egress / VL_SLOTS];
+    const auto vl = static_cast<uint8_t>(egress % VL_SLOTS);
+    const Time stall = port->GetCreditStallTime(vl);
+    const bool victim = port->IsCreditStalled(vl) || stall != m_stallSeen[egress];
+    m_stallSeen[egress] = stall;
+    return !victim;
+}
+
+uint16_t
+FabricSwitch::ChooseAdaptive(uint16_t dst, uint16_t fallback)
+{
+    // One pass over the group reading a flat per-port array: no map, no allocation.
+    const auto& group = m_arGroups[dst];
+    uint16_t best = fallback;
+    uint32_t bestLoad = fallback < m_portQueue.size() ? m_portQueue[fallback]
+                                                      : std::numeric_limits<uint32_t>::max();
+    for (const uint16_t port : group)
+    {
+        const uint32_t load = m_portQueue[port];
+        if (load < bestLoad)
+        {
+            best = port;
+            bestLoad = load;
+        }
+    }
+    if (best != fallback)
+    {
+        ++m_arReroutes;
+    }
+    return best;
+}
+
+void
+FabricSwitch::AccountQueue(const FabricFrame& frame, bool join)
+{
+    const uint16_t port = frame.outPort;
+    uint32_t& depth = m_portQueue[port];
+    uint32_t& vlDepth = m_vlQueue[port * VL_SLOTS + frame.outVl];
+    const bool wasHot = depth >= m_queueThreshold;
+    if (join)
+    {
+        depth += frame.bytes;
+        vlDepth += frame.bytes;
+        m_portQueueMax[port] = std::max(m_portQueueMax[port], depth);
+    }
+    else
+    {
+        depth -= frame.bytes;
+        vlDepth -= frame.bytes;
+    }
+    const bool isHot = depth >= m_queueThreshold;
+    if (wasHot != isHot && m_queueThreshold > 0)
+    {
+        const Time now = Simulator::Now();
+        if (isHot)
+        {
+            m_hotSince[port] = now;
+        }
+        else
+        {
+            m_hotTotal[port] += now - m_hotSince[port];
+        }
+    }
+    m_queueDepthTrace(port, frame.outVl, vlDepth);
 }
 
 Time
@@ -215,6 +441,11 @@ FabricSwitch::Ingress(uint16_t port, FabricFrame&& frame)
         uint16_t& next = m_nextPath[frame.dst];
         out = ports[next];
         next = static_cast<uint16_t>((next + 1) % ports.size());
+    }
+    else if (((m_arSlMask >> frame.sl) & 1u) && frame.dst < m_arGroups.size() &&
+             !m_arGroups[frame.dst].empty())
+    {
+        out = ChooseAdaptive(frame.dst, out);
     }
     if (out == NO_ROUTE)
     {
@@ -242,6 +473,24 @@ FabricSwitch::Ingress(uint16_t port, FabricFrame&& frame)
     }
     const uint32_t input = port * VL_SLOTS + frame.vl;
     const uint32_t egress = out * VL_SLOTS + frame.outVl;
+    AccountQueue(frame, true);
+    if (m_marking && m_vlQueue[egress] >= m_queueThreshold && IsCongestionRoot(egress))
+    {
+        // The root of congestion: a full queue on a port that has credits (IBTA Annex A10).
+        if (m_markCountdown == 0)
+        {
+            if (MarkCongestion(frame))
+            {
+                ++m_marked;
+                m_markTrace(out, frame.outVl);
+            }
+            m_markCountdown = m_markingRate;
+        }
+        else
+        {
+            --m_markCountdown;
+        }
+    }
     auto& fifo = m_inputs[input];
     fifo.push_back(std::move(frame));
     if (!m_voq)
@@ -355,6 +604,7 @@ FabricSwitch::DequeueEgress(uint16_t port, uint8_t vl)
         frame = std::move(*it);
         fifo.erase(it);
     }
+    AccountQueue(frame, false);
     // The packet starts leaving the input buffer now; cut-through drains it at line rate, so
     // its credits go back upstream from this moment.
     m_ports[input / VL_SLOTS]->ReleaseRxBuffer(static_cast<uint8_t>(input % VL_SLOTS),

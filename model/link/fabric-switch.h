@@ -94,12 +94,113 @@ class FabricSwitch : public Object
 
     /**
      * \param dst destination address
-     * \return every egress port of its route (empty: no route)
+     * \return every egress port of its route (empty: no route); with adaptive routing on, the
+     * static port first, then the other ports of its adaptive-routing group
      */
     std::vector<uint16_t> GetRoutes(uint16_t dst) const;
 
-    /** \brief Empty the forwarding table. */
+    /** \brief Empty the forwarding table (adaptive-routing groups included). */
     void ClearRoutes();
+
+    /**
+     * \brief Add an egress port to a destination's adaptive-routing group: for a packet on an
+     * SL that routes adaptively (SetAdaptiveRoutingSlMask), the switch picks, among the
+     * group's ports, the one with the fewest bytes queued for it (ties go to the static
+     * forwarding-table port, then to the lower index). Other SLs keep the static port.
+     * \param dst destination address
+     * \param port one more egress port toward it (a subnet manager puts every minimum-hop
+     * port in the group, as NVIDIA's "TREE" AR groups do)
+     */
+    void AddAdaptiveRoute(uint16_t dst, uint16_t port);
+
+    /**
+     * \param dst destination address
+     * \return the destination's adaptive-routing group (empty: none)
+     */
+    std::vector<uint16_t> GetAdaptiveRoutes(uint16_t dst) const;
+
+    /**
+     * \param mask bit s set: packets on SL s route adaptively; 0 turns adaptive routing off
+     */
+    void SetAdaptiveRoutingSlMask(uint16_t mask);
+
+    /** \return the SLs that route adaptively, one bit each */
+    uint16_t GetAdaptiveRoutingSlMask() const;
+
+    /**
+     * \param port an egress port
+     * \return bytes now held in the switch's input buffers that are routed to that port (the
+     * port's output queue in the sense of an input-buffered switch), all VLs together
+     */
+    uint32_t GetEgressQueueBytes(uint16_t port) const;
+
+    /**
+     * \param port an egress port
+     * \param vl an egress VL
+     * \return bytes now held in the input buffers routed to that port and VL
+     */
+    uint32_t GetEgressQueueBytes(uint16_t port, uint8_t vl) const;
+
+    /**
+     * \param bytes the queue depth, per egress port, above which the port counts as hot (its
+     * time above it is accumulated) and, where congestion control is on, per egress port and
+     * VL, above which packets are marked
+     */
+    void SetQueueThreshold(uint32_t bytes);
+
+    /** \return the queue threshold, bytes */
+    uint32_t GetQueueThreshold() const;
+
+    /**
+     * \param port an egress port
+     * \return total time the port's queue spent at or above the queue threshold (up to now)
+     */
+    Time GetTimeAboveThreshold(uint16_t port) const;
+
+    /**
+     * \param port an egress port
+     * \return the deepest the port's queue has been, bytes
+     */
+    uint32_t GetMaxEgressQueueBytes(uint16_t port) const;
+
+    /** \return packets sent out of another port than their static forwarding-table one */
+    uint64_t GetAdaptiveReroutes() const;
+
+    /**
+     * \brief Congestion control: mark packets that join an egress queue (port and VL) at or
+     * above the queue threshold while that port is the root of the congestion (at least two
+     * inputs request it, and it has not waited for credits since the last check: a victim of
+     * back-pressure does not mark), one in every markingRate + 1 such packets.
+     * \param on whether to mark
+     */
+    void SetCongestionMarking(bool on);
+
+    /** \return whether the switch marks congested packets */
+    bool IsCongestionMarking() const;
+
+    /** \param rate packets let through unmarked between two marks (0: mark every one) */
+    void SetMarkingRate(uint32_t rate);
+
+    /** \return packets left unmarked between two marks */
+    uint32_t GetMarkingRate() const;
+
+    /** \return packets this switch has marked */
+    uint64_t GetMarkedPackets() const;
+
+    /**
+     * TracedCallback signature for egress queue depth.
+     * \param port the egress port
+     * \param vl the egress VL
+     * \param bytes bytes queued for that port and VL after the change
+     */
+    typedef void (*QueueDepthTracedCallback)(uint16_t port, uint8_t vl, uint32_t bytes);
+
+    /**
+     * TracedCallback signature for congestion marks.
+     * \param port the egress port whose queue was above threshold
+     * \param vl its VL
+     */
+    typedef void (*CongestionMarkTracedCallback)(uint16_t port, uint8_t vl);
 
     /**
      * \param latency time from a packet's arrival (first bit when cut-through, last bit when
@@ -216,6 +317,16 @@ class FabricSwitch : public Object
   protected:
     void DoDispose() override;
 
+    /**
+     * \brief Mark a packet as having met congestion (IbSwitch sets the BTH's FECN bit).
+     * \param frame the packet
+     * \return true if it was marked (false: its framing has no such bit)
+     */
+    virtual bool MarkCongestion(FabricFrame& frame);
+
+    TracedCallback<uint16_t, uint8_t, uint32_t> m_queueDepthTrace; //!< QueueDepth
+    TracedCallback<uint16_t, uint8_t> m_markTrace;                 //!< CongestionMark
+
   private:
     /// Slots reserved per port in the per-VL arrays (VL0-VL15).
     static constexpr uint32_t VL_SLOTS = 16;
@@ -258,6 +369,44 @@ class FabricSwitch : public Object
     std::vector<uint32_t> m_egressWaiting;          //!< per egress port: requests queued
     std::vector<uint8_t> m_vlTransitions; //!< (in port, in VL, out port) -> out VL, 0xFF: none
     std::vector<std::vector<uint16_t>> m_pending; //!< VOQ: per input, packets per egress
+
+    /**
+     * \brief Pick the least-loaded port of a destination's adaptive-routing group.
+     * \param dst the destination
+     * \param fallback the static port
+     * \return the egress port
+     */
+    uint16_t ChooseAdaptive(uint16_t dst, uint16_t fallback);
+
+    /**
+     * \brief Account a packet joining (bytes > 0) or leaving an egress queue.
+     * \param frame the packet, with outPort and outVl set
+     * \param join true when it joins
+     */
+    void AccountQueue(const FabricFrame& frame, bool join);
+
+    /**
+     * \param egress an egress index (port * VL_SLOTS + vl) whose queue is above threshold
+     * \return true if the port is the root of the congestion: at least two inputs request it
+     * now, and it has not waited for credits since the last such check (a port that has is a
+     * victim of back-pressure)
+     */
+    bool IsCongestionRoot(uint32_t egress);
+
+    std::vector<Time> m_stallSeen; //!< per egress port and VL: credit stall at the last check
+    std::vector<std::vector<uint16_t>> m_arGroups; //!< destination -> AR group
+    uint16_t m_arSlMask{0};                        //!< SLs routed adaptively
+    std::vector<uint32_t> m_portQueue;             //!< per egress port: bytes queued (flat, for AR)
+    std::vector<uint32_t> m_vlQueue;               //!< per egress port and VL: bytes queued
+    std::vector<uint32_t> m_portQueueMax;          //!< per egress port: deepest queue
+    std::vector<Time> m_hotSince;     //!< per egress port: when it went above threshold
+    std::vector<Time> m_hotTotal;     //!< per egress port: time above threshold
+    uint32_t m_queueThreshold{16384}; //!< hot / marking threshold, bytes
+    bool m_marking{false};            //!< congestion marking on
+    uint32_t m_markingRate{0};        //!< unmarked packets between marks
+    uint32_t m_markCountdown{0};      //!< eligible packets to pass before the next mark
+    uint64_t m_marked{0};             //!< packets marked
+    uint64_t m_arReroutes{0};         //!< packets sent off their static port
 };
 
 } // namespace ns3

@@ -8,12 +8,14 @@
 
 #include "rdma-engine.h"
 
+#include "ns3/boolean.h"
 #include "ns3/fabric-config-error.h"
 #include "ns3/fabric-net-device.h"
 #include "ns3/fabric-port-group.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
 #include "ns3/simulator.h"
+#include "ns3/string.h"
 #include "ns3/trace-source-accessor.h"
 #include "ns3/uinteger.h"
 
@@ -125,6 +127,52 @@ RdmaQueuePair::GetTypeId()
                           UintegerValue(0),
                           MakeUintegerAccessor(&RdmaQueuePair::m_pathMtuAttr),
                           MakeUintegerChecker<uint32_t>())
+            .AddAttribute("CongestionControl",
+                          "React to BECN (IBTA Annex A10): raise the QP's CCT index, which "
+                          "adds an inter-packet delay, and lower it again on the CCTI timer. "
+                          "Default false: upstream OpenSM ships congestion control off "
+                          "(osm_subnet.c: congestion_control = FALSE). The responder returns "
+                          "BECN for every FECN either way, as the IBA requires.",
+                          BooleanValue(false),
+                          MakeBooleanAccessor(&RdmaQueuePair::m_ccEnabled),
+                          MakeBooleanChecker())
+            .AddAttribute("CctiIncrease",
+                          "CCT index steps added per BECN (IBTA CCTI_Increase). Default 1, "
+                          "the value OpenSM's congestion-control examples use.",
+                          UintegerValue(1),
+                          MakeUintegerAccessor(&RdmaQueuePair::m_cctiIncrease),
+                          MakeUintegerChecker<uint32_t>(1))
+            .AddAttribute("CctiLimit",
+                          "Highest CCT index (IBTA CCTI_Limit). Default 127 [assumed].",
+                          UintegerValue(127),
+                          MakeUintegerAccessor(&RdmaQueuePair::m_cctiLimit),
+                          MakeUintegerChecker<uint32_t>(1, 16383))
+            .AddAttribute("CctiTimer",
+                          "Period of the recovery timer: each expiry lowers the CCT index by "
+                          "one (IBTA CCTI_Timer, in units of 1.024 us there). Default 1.024 us "
+                          "(1 unit) [assumed: of the order of an NDR round trip through two "
+                          "switches; tuned on the incast of test/congestion-test.cc].",
+                          TimeValue(NanoSeconds(1024)),
+                          MakeTimeAccessor(&RdmaQueuePair::m_cctiTimer),
+                          MakeTimeChecker(NanoSeconds(1)))
+            .AddAttribute("CctStep",
+                          "With no CongestionControlTable: the inter-packet delay grows by this "
+                          "much per CCT index (a linear table). Default 20 ns [assumed; about a "
+                          "quarter of a 4 KiB packet's NDR serialisation].",
+                          TimeValue(NanoSeconds(20)),
+                          MakeTimeAccessor(&RdmaQueuePair::m_cctStep),
+                          MakeTimeChecker(Time()))
+            .AddAttribute("CongestionControlTable",
+                          "Inter-packet delay per CCT index, in ns, comma-separated from index "
+                          "0 (IBTA CCT entries, there a shift and a multiplier); empty "
+                          "(default): linear in CctStep up to CctiLimit.",
+                          StringValue(""),
+                          MakeStringAccessor(&RdmaQueuePair::m_cctText),
+                          MakeStringChecker())
+            .AddTraceSource("CctIndex",
+                            "The congestion control table index (0: full rate).",
+                            MakeTraceSourceAccessor(&RdmaQueuePair::m_ccti),
+                            "ns3::TracedValueCallback::Uint32")
             .AddTraceSource("TxBytes",
                             "Payload bytes sent by this end, retransmissions included.",
                             MakeTraceSourceAccessor(&RdmaQueuePair::m_txBytes),
@@ -176,6 +224,7 @@ RdmaQueuePair::DoDispose()
     m_timer.Cancel();
     m_timerArmed = false;
     m_paceEvent.Cancel();
+    m_cctiEvent.Cancel();
     m_engine = nullptr;
     m_device = nullptr;
     m_nextReady = nullptr;
@@ -278,6 +327,7 @@ RdmaQueuePair::Connect(uint16_t remoteAddress,
     {
         Fail("ReorderWindow " + std::to_string(m_reorderWindow) + " must stay below 2^23 PSNs");
     }
+    BuildCct();
     m_connected = true;
 }
 
@@ -403,7 +453,7 @@ RdmaQueuePair::SendNext()
         return false; // an ACK will reopen it
     }
     const Time now = Simulator::Now();
-    if (m_rateLimit.GetBitRate() != 0 && m_nextSendAt > now)
+    if ((m_rateLimit.GetBitRate() != 0 || m_ccti > 0) && m_nextSendAt > now)
     {
         if (!m_paceEvent.IsRunning())
         {
@@ -490,6 +540,12 @@ RdmaQueuePair::SendNext()
         m_nextSendAt =
             std::max(now, m_nextSendAt) + m_rateLimit.CalculateBytesTxTime(packet->GetSize());
     }
+    if (m_ccti > 0)
+    {
+        // Congestion control: the CCT's inter-packet delay after this packet's own wire time.
+        const Time wire = m_device->GetDataRate().CalculateBytesTxTime(packet->GetSize());
+        m_nextSendAt = std::max(m_nextSendAt, now + wire) + m_cct[m_ccti.Get()];
+    }
     if (wasIdle)
     {
         RestartTimer(); // the first packet outstanding starts the timer
@@ -529,6 +585,10 @@ RdmaQueuePair::Receive(Ptr<const Packet> packet, const RdmaTransportHeader& head
     const uint8_t opcode = header.GetBth().GetOpcode();
     if (opcode == ACKNOWLEDGE)
     {
+        if (header.GetBth().GetBecn())
+        {
+            ReceiveBecn();
+        }
         ReceiveAcknowledge(header);
     }
     else if (opcode <= LAST_REQUEST)
@@ -553,10 +613,16 @@ RdmaQueuePair::ReceiveRequest(Ptr<const Packet> packet,
     const uint32_t payload = packet->GetSize() - header.GetSerializedSize() - bth.GetPadCnt();
     const uint32_t immediate = header.HasImmediate() ? header.GetImmediate() : 0;
     const Time now = Simulator::Now();
+    if (bth.GetFecn())
+    {
+        // A switch found congestion on the way: return BECN at once (on the next ACK).
+        ++m_fecnReceived;
+        m_becnPending = true;
+    }
     if (psn == m_rxPsn)
     {
         // The expected packet: deliver it, then the early ones it was holding back.
-        bool ackReq = bth.GetAckReq();
+        bool ackReq = bth.GetAckReq() || m_becnPending;
         m_completions.clear();
         Deliver(bth.GetOpcode(), payload, immediate, now);
         while (m_earlyCount > 0)
@@ -705,6 +771,12 @@ RdmaQueuePair::SendControl()
         ++m_acksSent;
     }
     m_control = Control::NONE;
+    bth.SetBecn(m_becnPending); // BECN rides on the ACK, as for RC the IBA allows
+    if (m_becnPending)
+    {
+        ++m_becnSent;
+        m_becnPending = false;
+    }
     Ptr<Packet> packet = Create<Packet>();
     packet->AddHeader(m_ctrlHeader);
     m_device->SendTo(packet, m_ackDestination, m_sl, RdmaEngine::PROTOCOL_NUMBER);
@@ -1005,6 +1077,97 @@ uint64_t
 RdmaQueuePair::GetPacketsReordered() const
 {
     return m_reordered;
+}
+
+void
+RdmaQueuePair::BuildCct()
+{
+    m_cct.clear();
+    if (!m_cctText.empty())
+    {
+        std::istringstream is(m_cctText);
+        std::string item;
+        while (std::getline(is, item, ','))
+        {
+            try
+            {
+                m_cct.push_back(NanoSeconds(std::stod(item)));
+            }
+            catch (const std::exception&)
+            {
+                Fail("CongestionControlTable entry '" + item + "' is not a number of ns");
+            }
+        }
+        if (m_cct.size() < 2)
+        {
+            Fail("CongestionControlTable needs at least two entries");
+        }
+        m_cctiLimit = std::min<uint32_t>(m_cctiLimit, static_cast<uint32_t>(m_cct.size() - 1));
+        return;
+    }
+    for (uint32_t i = 0; i <= m_cctiLimit; ++i)
+    {
+        m_cct.push_back(m_cctStep * i);
+    }
+}
+
+void
+RdmaQueuePair::ReceiveBecn()
+{
+    ++m_becnReceived;
+    if (!m_ccEnabled)
+    {
+        return;
+    }
+    m_ccti = std::min<uint32_t>(m_ccti.Get() + m_cctiIncrease, m_cctiLimit);
+    m_cctiMax = std::max<uint32_t>(m_cctiMax, m_ccti.Get());
+    if (!m_cctiEvent.IsRunning())
+    {
+        m_cctiEvent = Simulator::Schedule(m_cctiTimer, &RdmaQueuePair::CctiTimerExpired, this);
+    }
+}
+
+void
+RdmaQueuePair::CctiTimerExpired()
+{
+    if (m_ccti > 0)
+    {
+        m_ccti = m_ccti.Get() - 1;
+    }
+    if (m_ccti > 0)
+    {
+        m_cctiEvent = Simulator::Schedule(m_cctiTimer, &RdmaQueuePair::CctiTimerExpired, this);
+    }
+}
+
+uint64_t
+RdmaQueuePair::GetFecnReceived() const
+{
+    return m_fecnReceived;
+}
+
+uint64_t
+RdmaQueuePair::GetBecnSent() const
+{
+    return m_becnSent;
+}
+
+uint64_t
+RdmaQueuePair::GetBecnReceived() const
+{
+    return m_becnReceived;
+}
+
+uint32_t
+RdmaQueuePair::GetCctIndex() const
+{
+    return m_ccti.Get();
+}
+
+uint32_t
+RdmaQueuePair::GetMaxCctIndex() const
+{
+    return m_cctiMax;
 }
 
 uint32_t

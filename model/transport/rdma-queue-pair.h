@@ -257,6 +257,17 @@ class RdmaQueuePair : public Object
     /** \return a short name for messages: QP number and node */
     std::string Describe() const;
 
+    /** \return data packets received with FECN set (marked by a congested switch) */
+    uint64_t GetFecnReceived() const;
+    /** \return BECNs returned to the other end (on ACKs, as a CNP would carry them) */
+    uint64_t GetBecnSent() const;
+    /** \return BECNs received from the other end */
+    uint64_t GetBecnReceived() const;
+    /** \return the congestion control table index now (0: full rate) */
+    uint32_t GetCctIndex() const;
+    /** \return the highest congestion control table index reached */
+    uint32_t GetMaxCctIndex() const;
+
     /**
      * TracedCallback signature for a posted message.
      * \param sequence the message's sequence number
@@ -511,6 +522,29 @@ class RdmaQueuePair : public Object
     TracedCallback<uint64_t, uint64_t, Time> m_completedTrace; //!< MessageCompleted
     TracedCallback<uint64_t, uint64_t, Time> m_receivedTrace;  //!< MessageReceived
     TracedCallback<uint32_t> m_retransmitTrace;                //!< Retransmit
+
+    // Congestion control (IBTA Annex A10, channel-adapter side; see doc/congestion.md)
+    /** \brief A BECN came back: raise the CCT index. */
+    void ReceiveBecn();
+    /** \brief The CCTI timer expired: lower the CCT index by one. */
+    void CctiTimerExpired();
+    /** \brief Build the congestion control table from the attributes. */
+    void BuildCct();
+
+    bool m_ccEnabled{false};         //!< CongestionControl
+    uint32_t m_cctiIncrease{1};      //!< CctiIncrease
+    uint32_t m_cctiLimit{127};       //!< CctiLimit
+    Time m_cctiTimer;                //!< CctiTimer
+    Time m_cctStep;                  //!< CctStep: inter-packet delay added per index
+    std::string m_cctText;           //!< CongestionControlTable (empty: linear in CctStep)
+    std::vector<Time> m_cct;         //!< inter-packet delay by index
+    TracedValue<uint32_t> m_ccti{0}; //!< CctIndex
+    uint32_t m_cctiMax{0};           //!< highest index reached
+    EventId m_cctiEvent;             //!< CCTI timer
+    bool m_becnPending{false};       //!< a FECN arrived: the next ACK carries BECN
+    uint64_t m_fecnReceived{0};      //!< FECN-marked packets received
+    uint64_t m_becnSent{0};          //!< BECNs returned
+    uint64_t m_becnReceived{0};      //!< BECNs received
 };
 
 } // namespace ns3

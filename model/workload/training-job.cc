@@ -132,6 +132,7 @@ TrainingJob::DoDispose()
     m_pending.clear();
     m_held.clear();
     m_linkUsage.reset();
+    m_hotPorts.reset();
     m_pools.clear();
     m_topology = nullptr;
     m_computeModel = nullptr;
@@ -743,6 +744,7 @@ TrainingJob::NotifyStart(uint32_t worker, uint32_t iteration)
         {
             m_linkUsage = std::make_unique<FabricLinkUsage>(m_topology);
             m_linkUsage->Start();
+            m_hotPorts = std::make_unique<FabricHotPorts>(m_topology);
         }
     }
     const uint32_t replica = GetGraph().GetPlacement().GetCoord(worker).dp;
@@ -838,6 +840,7 @@ TrainingJob::NotifyIteration(const WorkerIterationRecord& record)
     {
         m_linksSnapshot = m_linkUsage->Measure();
         m_portsSnapshot = m_linkUsage->MeasurePorts();
+        m_hotSnapshot = m_hotPorts->Rank(10);
         m_linksMeasured = true;
     }
     m_iterationTrace(it);
@@ -894,6 +897,7 @@ TrainingJob::GetReport() const
     report.measuredLinks = m_linksMeasured;
     report.links = m_linksSnapshot;
     report.ports = m_portsSnapshot;
+    report.hotPorts = m_hotSnapshot;
     return report;
 }
 

@@ -333,8 +333,10 @@ class TrainingJob : public Object
     double m_peakFlops{0};                                    //!< the workers' peaks summed
     TrainingTimeline m_timeline;                              //!< spans, if recorded
     bool m_linksMeasured{false};                              //!< a snapshot was taken
-    LinkUsageReport m_linksSnapshot;        //!< link classes at the last finished iteration
-    std::vector<PortUsage> m_portsSnapshot; //!< ports at the last finished iteration
+    LinkUsageReport m_linksSnapshot;            //!< link classes at the last finished iteration
+    std::vector<PortUsage> m_portsSnapshot;     //!< ports at the last finished iteration
+    std::unique_ptr<FabricHotPorts> m_hotPorts; //!< packet level: switch queue counters
+    std::vector<HotPort> m_hotSnapshot;         //!< hottest ports at the last iteration
 
     TracedCallback<const IterationRecord&> m_iterationTrace;             //!< IterationComplete
     TracedCallback<const WorkerIterationRecord&> m_workerIterationTrace; //!< WorkerIteration

@@ -116,11 +116,22 @@ ToJson(const TrainingReport& report)
                              {"utilisation", p.utilisation},
                              {"credit_stall_us", Us(p.creditStall)}});
         }
+        nlohmann::json hot = nlohmann::json::array();
+        for (const auto& h : report.hotPorts)
+        {
+            hot.push_back({{"port", h.name},
+                           {"switch", h.switchName},
+                           {"index", h.port},
+                           {"above_threshold_us", Us(h.aboveThreshold)},
+                           {"max_queue_bytes", h.maxQueueBytes},
+                           {"credit_stall_us", Us(h.creditStall)}});
+        }
         j["links"] = {{"duration_us", Us(report.links.duration)},
                       {"bound_by", report.links.GetBoundBy()},
                       {"credit_stall_share", report.links.creditStallShare},
                       {"classes", classes},
-                      {"ports", ports}};
+                      {"ports", ports},
+                      {"hot_ports", hot}};
     }
     return j;
 }

@@ -7,6 +7,7 @@
 #ifndef TRAINING_REPORT_H
 #define TRAINING_REPORT_H
 
+#include "ns3/fabric-hot-ports.h"
 #include "ns3/fabric-link-usage.h"
 #include "ns3/nstime.h"
 
@@ -98,6 +99,7 @@ struct TrainingReport
     bool measuredLinks{false};                    //!< packet level: links measured
     LinkUsageReport links;                        //!< per link class over the whole run
     std::vector<PortUsage> ports;                 //!< per transmitting port over the run
+    std::vector<HotPort> hotPorts;                //!< packet level: hottest switch ports
     uint64_t events{0};                           //!< simulator events of the run (if known)
     double wallSeconds{0};                        //!< wall time of the run (if known)
 
