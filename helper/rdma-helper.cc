@@ -9,6 +9,7 @@
 #include "ns3/fabric-channel.h"
 #include "ns3/fabric-config-error.h"
 #include "ns3/fabric-net-device.h"
+#include "ns3/fabric-switch.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
 
