@@ -53,57 +53,6 @@ FindFile(const std::string& path)
 }
 
 /**
- * \brief Apply "--stragglers=W:I:F,...": worker W runs iteration I (or * for all) F times
- * slower.
- * \param job the job
- * \param list the list
- * \param iterations iterations of the run
- */
-void
-ApplyStragglers(Ptr<TrainingJob> job, const std::string& list, uint32_t iterations)
-{
-    size_t pos = 0;
-    while (pos < list.size())
-    {
-        const size_t end = std::min(list.find(',', pos), list.size());
-        const std::string item = list.substr(pos, end - pos);
-        pos = end + 1;
-        const size_t a = item.find(':');
-        const size_t b = a == std::string::npos ? a : item.find(':', a + 1);
-        if (b == std::string::npos)
-        {
-            throw FabricConfigError("--stragglers",
-                                    "\"" + item + "\" is not WORKER:ITERATION:FACTOR");
-        }
-        try
-        {
-            const uint32_t worker = std::stoul(item.substr(0, a));
-            const std::string it = item.substr(a + 1, b - a - 1);
-            const double factor = std::stod(item.substr(b + 1));
-            if (worker >= job->GetGraph().GetNWorkers())
-            {
-                throw FabricConfigError(
-                    "--stragglers",
-                    "worker " + std::to_string(worker) + " does not exist (the job has " +
-                        std::to_string(job->GetGraph().GetNWorkers()) + " workers)");
-            }
-            for (uint32_t i = 0; i < std::max(iterations, 1U); ++i)
-            {
-                if (it == "*" || std::stoul(it) == i)
-                {
-                    job->SetSlowdown(worker, i, factor);
-                }
-            }
-        }
-        catch (const std::logic_error&)
-        {
-            throw FabricConfigError("--stragglers",
-                                    "\"" + item + "\" is not WORKER:ITERATION:FACTOR");
-        }
-    }
-}
-
-/**
  * \param t a time
  * \return it in microseconds
  */
@@ -244,7 +193,7 @@ main(int argc, char* argv[])
                     "Timeline",
                     BooleanValue(jobs.empty() && !timelineFile.empty() && timelineFile != "none"));
                 Ptr<TrainingJob> job = helper.Install(topology, graph);
-                ApplyStragglers(job, stragglers, iterations);
+                job->SetStragglers(stragglers, "--stragglers", iterations);
                 // Both backends draw the same stragglers.
                 job->AssignStreams(0);
                 jobs.push_back(job);

@@ -8,6 +8,7 @@
 
 #include "fabric-config-error.h"
 
+#include <limits>
 #include <map>
 
 namespace ns3
@@ -36,7 +37,9 @@ ParseByteSize(const std::string& text, const std::string& field)
                                                         {"G", 1 << 30},
                                                         {"GB", 1 << 30}};
     auto it = units.find(text.substr(used));
-    if (it == units.end() || value < 0)
+    // !(value >= 0) also refuses nan; the bound keeps the cast defined (no inf, no wrap).
+    if (it == units.end() || !(value >= 0) ||
+        value * it->second >= static_cast<double>(std::numeric_limits<uint64_t>::max()))
     {
         throw FabricConfigError(field, what);
     }

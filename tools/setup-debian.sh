@@ -27,6 +27,9 @@ default_packages=(
     # in-tree check (.ci/in-tree-build.sh): ns3/test.py are Python; apt-get source needs
     # dpkg-source and the tarballs' decompressors; rsync copies the module into the tree
     python3 dpkg-dev bzip2 xz-utils rsync
+    # sanitizer and fuzz jobs (tools/sanitize.sh, tools/fuzz.sh): clang's ASan, UBSan and
+    # libFuzzer runtimes
+    clang-14 libclang-rt-14-dev
     ca-certificates
 )
 

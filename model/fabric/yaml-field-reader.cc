@@ -16,12 +16,87 @@
 #include <fstream>
 #include <limits>
 #include <sstream>
+#include <yaml-cpp/eventhandler.h>
 
 namespace ns3
 {
 
 namespace
 {
+
+/**
+ * Walks a YAML stream's documents without building them, to find a stream on which yaml-cpp
+ * 0.7's LoadAll never returns: after a stray ',' at the top level its parser yields the same
+ * empty document, at the same position, forever (found by test/fuzz).
+ */
+class DocumentWalk : public YAML::EventHandler
+{
+  public:
+    /// \return whether a document started where the one before it did
+    bool IsStuck() const
+    {
+        return m_stuck;
+    }
+
+    /// \return where the stuck document starts
+    const YAML::Mark& GetLast() const
+    {
+        return m_last;
+    }
+
+    void OnDocumentStart(const YAML::Mark& mark) override
+    {
+        m_stuck = m_started && mark.pos == m_last.pos;
+        m_started = true;
+        m_last = mark;
+    }
+
+    void OnDocumentEnd() override
+    {
+    }
+
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override
+    {
+    }
+
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override
+    {
+    }
+
+    void OnScalar(const YAML::Mark&,
+                  const std::string&,
+                  YAML::anchor_t,
+                  const std::string&) override
+    {
+    }
+
+    void OnSequenceStart(const YAML::Mark&,
+                         const std::string&,
+                         YAML::anchor_t,
+                         YAML::EmitterStyle::value) override
+    {
+    }
+
+    void OnSequenceEnd() override
+    {
+    }
+
+    void OnMapStart(const YAML::Mark&,
+                    const std::string&,
+                    YAML::anchor_t,
+                    YAML::EmitterStyle::value) override
+    {
+    }
+
+    void OnMapEnd() override
+    {
+    }
+
+  private:
+    bool m_started{false}; //!< a document has started
+    bool m_stuck{false};   //!< the last document started where the one before it did
+    YAML::Mark m_last;     //!< where the last document started
+};
 
 /// A rate unit ns-3's DataRate accepts, and its size in bits.
 struct RateUnit
@@ -663,6 +738,18 @@ YamlFieldReader::LoadDocument(const std::string& yaml,
     std::vector<YAML::Node> documents;
     try
     {
+        std::istringstream in(yaml);
+        YAML::Parser parser(in);
+        DocumentWalk walk;
+        while (parser.HandleNextDocument(walk))
+        {
+            if (walk.IsStuck())
+            {
+                Fail(SourceLocation{m_file, walk.GetLast().line + 1, walk.GetLast().column + 1},
+                     "(syntax)",
+                     "YAML syntax error: unexpected ',' outside a [list] or {map}");
+            }
+        }
         documents = YAML::LoadAll(yaml);
     }
     catch (const YAML::Exception& e)

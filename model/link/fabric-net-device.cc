@@ -225,7 +225,12 @@ FabricNetDevice::SetSlToVlTable(std::string text)
         unsigned long vl = 0;
         try
         {
-            vl = std::stoul(item);
+            size_t used = 0;
+            vl = std::stoul(item, &used);
+            if (used != item.size() || item.find('-') != std::string::npos)
+            {
+                throw std::invalid_argument("trailing text"); // "3x" or "-1"
+            }
         }
         catch (const std::exception&)
         {

@@ -81,9 +81,23 @@ VlArbiter::ParseTable(const std::string& text, const std::string& field)
             {
                 throw std::invalid_argument("no colon");
             }
-            size_t used = 0;
-            vl = std::stoul(item.substr(0, colon), &used);
-            weight = std::stoul(item.substr(colon + 1), &used);
+            // Whole numbers only: stoul alone takes "3x" as 3 and "-1" as 2^64 - 1.
+            const std::string vlText = item.substr(0, colon);
+            const std::string weightText = item.substr(colon + 1);
+            for (const std::string& number : {vlText, weightText})
+            {
+                const size_t first = number.find_first_not_of(" \t");
+                const size_t last = number.find_last_not_of(" \t");
+                if (first == std::string::npos ||
+                    number.substr(first, last - first + 1).find_first_not_of("0123456789") !=
+                        std::string::npos ||
+                    last - first + 1 > 9)
+                {
+                    throw std::invalid_argument("not a whole number");
+                }
+            }
+            vl = std::stoul(vlText);
+            weight = std::stoul(weightText);
         }
         catch (const std::exception&)
         {

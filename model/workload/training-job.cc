@@ -17,6 +17,7 @@
 #include "ns3/workload-arithmetic.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace ns3
 {
@@ -413,12 +414,88 @@ TrainingJob::GetIterations() const
 void
 TrainingJob::SetSlowdown(uint32_t worker, uint32_t iteration, double factor)
 {
-    if (!(factor > 0))
+    if (!(factor > 0) || !std::isfinite(factor))
     {
         throw FabricConfigError("TrainingJob",
                                 "slowdown of worker " + std::to_string(worker) + " must be > 0");
     }
     m_slowdowns[{worker, iteration}] = factor;
+}
+
+std::vector<TrainingJob::Straggler>
+TrainingJob::ParseStragglers(const std::string& list, const std::string& field)
+{
+    std::vector<Straggler> stragglers;
+    size_t pos = 0;
+    while (pos < list.size())
+    {
+        const size_t end = std::min(list.find(',', pos), list.size());
+        const std::string item = list.substr(pos, end - pos);
+        pos = end + 1;
+        const std::string bad =
+            "\"" + item + "\" is not WORKER:ITERATION:FACTOR (ITERATION * for all)";
+        const size_t a = item.find(':');
+        const size_t b = a == std::string::npos ? a : item.find(':', a + 1);
+        if (b == std::string::npos)
+        {
+            throw FabricConfigError(field, bad);
+        }
+        // A whole unsigned number, no sign, no trailing text (stoul takes "-1" and "3x").
+        auto whole = [&](const std::string& text) {
+            if (text.empty() || text.size() > 9 ||
+                text.find_first_not_of("0123456789") != std::string::npos)
+            {
+                throw FabricConfigError(field, bad);
+            }
+            return static_cast<uint32_t>(std::stoul(text));
+        };
+        Straggler s;
+        s.worker = whole(item.substr(0, a));
+        const std::string it = item.substr(a + 1, b - a - 1);
+        if (it != "*")
+        {
+            s.iteration = whole(it);
+        }
+        const std::string factor = item.substr(b + 1);
+        size_t used = 0;
+        try
+        {
+            s.factor = std::stod(factor, &used);
+        }
+        catch (const std::logic_error&)
+        {
+            throw FabricConfigError(field, bad);
+        }
+        if (used != factor.size() || !(s.factor > 0) || !std::isfinite(s.factor))
+        {
+            throw FabricConfigError(field, "\"" + item + "\": FACTOR must be a finite number > 0");
+        }
+        stragglers.push_back(s);
+    }
+    return stragglers;
+}
+
+void
+TrainingJob::SetStragglers(const std::string& list, const std::string& field, uint32_t iterations)
+{
+    const uint32_t workers = GetGraph().GetNWorkers();
+    for (const Straggler& s : ParseStragglers(list, field))
+    {
+        if (s.worker >= workers)
+        {
+            throw FabricConfigError(field,
+                                    "worker " + std::to_string(s.worker) +
+                                        " does not exist (the job has " + std::to_string(workers) +
+                                        " workers)");
+        }
+        for (uint32_t i = 0; i < std::max(iterations, 1U); ++i)
+        {
+            if (!s.iteration || *s.iteration == i)
+            {
+                SetSlowdown(s.worker, i, s.factor);
+            }
+        }
+    }
 }
 
 int64_t

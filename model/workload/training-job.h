@@ -24,6 +24,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -95,6 +96,32 @@ class TrainingJob : public Object
      * \param factor its compute durations are multiplied by this (> 0)
      */
     void SetSlowdown(uint32_t worker, uint32_t iteration, double factor);
+
+    /// One entry of a straggler list (see ParseStragglers).
+    struct Straggler
+    {
+        uint32_t worker{0};                //!< the worker
+        std::optional<uint32_t> iteration; //!< the iteration; empty: every iteration
+        double factor{1};                  //!< compute slowdown, finite and > 0
+    };
+
+    /**
+     * \brief Parse a straggler list, "WORKER:ITERATION:FACTOR,..." with ITERATION `*` for all
+     * (training-run's --stragglers).
+     * \param list the text
+     * \param field what errors call it (e.g. "--stragglers")
+     * \return its entries; throws FabricConfigError naming the entry at fault
+     */
+    static std::vector<Straggler> ParseStragglers(const std::string& list,
+                                                  const std::string& field);
+
+    /**
+     * \brief Set the stragglers of a list (ParseStragglers) on this job's workers.
+     * \param list the text
+     * \param field what errors call it
+     * \param iterations the iterations `*` stands for
+     */
+    void SetStragglers(const std::string& list, const std::string& field, uint32_t iterations);
 
     /**
      * \brief Fix the random stream of the Slowdown variable (ns-3's AssignStreams idiom):
