@@ -99,7 +99,7 @@ TEST_F(PicturesTest, BusBandwidthHeatMapAndTopologyHoldTheRunsNumbers)
                     bytes,
                     MakeCallback(+[](CollectiveReport* out,
                                      std::vector<PortUsage>* p,
-                                     const FabricLinkUsage* u,
+                                     FabricLinkUsage* u, // Bind's exact type (UBSan)
                                      const CollectiveReport& r) {
                         *out = r;
                         *p = u->MeasurePorts();

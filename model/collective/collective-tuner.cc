@@ -13,6 +13,7 @@
 #include "ns3/uinteger.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <vector>
 
@@ -523,7 +524,8 @@ CollectiveTuner::Choose(CollectiveOp op,
             c.latencyUs = lat;
             c.busBwGBps = busBw;
             c.algBwGBps = algBw;
-            c.time = Seconds(us * 1e-6);
+            // An algorithm with no bandwidth here (algBw 0) never finishes: it sorts last.
+            c.time = std::isfinite(us) ? Seconds(us * 1e-6) : Time::Max();
             choice.candidates.push_back(c);
             NS_LOG_LOGIC(algo.name << "/" << CollectiveProtocolName(p) << ": lat " << lat
                                    << " us, busBw " << busBw << " GB/s, algBw " << algBw
