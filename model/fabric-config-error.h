@@ -45,6 +45,52 @@ class FabricConfigError : public std::runtime_error
     std::string m_where; //!< the object, file or field at fault
 };
 
+/**
+ * \ingroup ai-fabric
+ * \brief Where a value came from: a file, line and column (1-based; 0 when built in code).
+ */
+struct SourceLocation
+{
+    std::string file; //!< file name, empty when built in code
+    int line{0};      //!< line, 1-based
+    int column{0};    //!< column, 1-based
+
+    /** \return "file:line:column", or "(code)" */
+    std::string ToString() const;
+};
+
+/**
+ * \ingroup ai-fabric
+ * \brief A FabricConfigError from a file: the file, line and field at fault
+ * ("gpt.yaml:12:7: field 'parallelism.tp': ..."). TopologyError and WorkloadError are its
+ * kinds.
+ */
+class FabricFileError : public FabricConfigError
+{
+  public:
+    /**
+     * \param where the file position
+     * \param field the field at fault, as a path ("parallelism.tp")
+     * \param what what is wrong with it
+     */
+    FabricFileError(const SourceLocation& where, const std::string& field, const std::string& what);
+    ~FabricFileError() override;
+
+    /** \return the file, empty when the object was built in code */
+    const std::string& GetFile() const;
+    /** \return the line, 1-based (0 when built in code) */
+    int GetLine() const;
+    /** \return the field at fault */
+    const std::string& GetField() const;
+    /** \return what is wrong, without the location and field */
+    const std::string& GetProblem() const;
+
+  private:
+    SourceLocation m_location; //!< where
+    std::string m_field;       //!< which field
+    std::string m_problem;     //!< what is wrong
+};
+
 } // namespace ns3
 
 #endif /* FABRIC_CONFIG_ERROR_H */

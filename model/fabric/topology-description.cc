@@ -14,55 +14,7 @@
 namespace ns3
 {
 
-std::string
-SourceLocation::ToString() const
-{
-    if (file.empty() && line == 0)
-    {
-        return "(code)";
-    }
-    if (line == 0)
-    {
-        return file; // the whole file: unreadable, or empty
-    }
-    return file + ":" + std::to_string(line) + ":" + std::to_string(column);
-}
-
-TopologyError::TopologyError(const SourceLocation& where,
-                             const std::string& field,
-                             const std::string& what)
-    : FabricConfigError(where.ToString(), "field '" + field + "': " + what),
-      m_location(where),
-      m_field(field),
-      m_problem(what)
-{
-}
-
 TopologyError::~TopologyError() = default;
-
-const std::string&
-TopologyError::GetFile() const
-{
-    return m_location.file;
-}
-
-int
-TopologyError::GetLine() const
-{
-    return m_location.line;
-}
-
-const std::string&
-TopologyError::GetField() const
-{
-    return m_field;
-}
-
-const std::string&
-TopologyError::GetProblem() const
-{
-    return m_problem;
-}
 
 namespace
 {

@@ -21,46 +21,13 @@ namespace ns3
 
 /**
  * \ingroup ai-fabric
- * \brief Where a value came from: a file, line and column (1-based; 0 when built in code).
- */
-struct SourceLocation
-{
-    std::string file; //!< file name, empty when built in code
-    int line{0};      //!< line, 1-based
-    int column{0};    //!< column, 1-based
-
-    /** \return "file:line:column", or "(code)" */
-    std::string ToString() const;
-};
-
-/**
- * \ingroup ai-fabric
  * \brief A topology that cannot be built, with the file, line and field at fault.
  */
-class TopologyError : public FabricConfigError
+class TopologyError : public FabricFileError
 {
   public:
-    /**
-     * \param where the file position
-     * \param field the field at fault, as a path ("fat-tree.radix")
-     * \param what what is wrong with it
-     */
-    TopologyError(const SourceLocation& where, const std::string& field, const std::string& what);
+    using FabricFileError::FabricFileError;
     ~TopologyError() override;
-
-    /** \return the file, empty when the topology was built in code */
-    const std::string& GetFile() const;
-    /** \return the line, 1-based (0 when built in code) */
-    int GetLine() const;
-    /** \return the field at fault */
-    const std::string& GetField() const;
-    /** \return what is wrong, without the location and field */
-    const std::string& GetProblem() const;
-
-  private:
-    SourceLocation m_location; //!< where
-    std::string m_field;       //!< which field
-    std::string m_problem;     //!< what is wrong
 };
 
 /// \ingroup ai-fabric

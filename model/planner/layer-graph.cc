@@ -198,10 +198,20 @@ class Parser : public YamlFieldReader
             }
             const YamlFields dims =
                 Map(f.at("dims").value, f.at("dims").path, f.at("dims").where, nullptr, "in dims");
+            // A name where a list or mapping stands is the file's error, not a YAML exception.
+            auto nameOf = [&](const YamlField& field, const YAML::Node& node) {
+                if (!node.IsScalar())
+                {
+                    Fail(At(node, field.where),
+                         field.path,
+                         "must be a name, not a list or mapping");
+                }
+                return node.Scalar();
+            };
             // Keep the order written: yaml-cpp iterates a mapping in document order.
             for (const auto& kv : f.at("dims").value)
             {
-                const std::string key = kv.first.as<std::string>();
+                const std::string key = nameOf(f.at("dims"), kv.first);
                 LayerDim d;
                 d.name = key;
                 d.size = Unsigned64(dims.at(key));
@@ -209,7 +219,7 @@ class Parser : public YamlFieldReader
                 layer.dims.push_back(d);
             }
             auto dimIndex = [&](const YamlField& field, const YAML::Node& node) -> uint32_t {
-                const std::string name = node.as<std::string>();
+                const std::string name = nameOf(field, node);
                 for (uint32_t k = 0; k < layer.dims.size(); ++k)
                 {
                     if (layer.dims[k].name == name)
@@ -243,7 +253,7 @@ class Parser : public YamlFieldReader
             {
                 for (const auto& [node, where] : List(f.at("inputs")))
                 {
-                    const std::string name = node.as<std::string>();
+                    const std::string name = nameOf(f.at("inputs"), node);
                     auto it = byName.find(name);
                     if (it == byName.end())
                     {

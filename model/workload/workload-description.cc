@@ -15,41 +15,7 @@ namespace ns3
 
 NS_LOG_COMPONENT_DEFINE("WorkloadDescription");
 
-WorkloadError::WorkloadError(const SourceLocation& where,
-                             const std::string& field,
-                             const std::string& what)
-    : FabricConfigError(where.ToString(), "field '" + field + "': " + what),
-      m_location(where),
-      m_field(field),
-      m_problem(what)
-{
-}
-
 WorkloadError::~WorkloadError() = default;
-
-const std::string&
-WorkloadError::GetFile() const
-{
-    return m_location.file;
-}
-
-int
-WorkloadError::GetLine() const
-{
-    return m_location.line;
-}
-
-const std::string&
-WorkloadError::GetField() const
-{
-    return m_field;
-}
-
-const std::string&
-WorkloadError::GetProblem() const
-{
-    return m_problem;
-}
 
 uint32_t
 WorkloadDtypeBytes(WorkloadDtype dtype)

@@ -23,30 +23,11 @@ namespace ns3
  * \brief A workload that cannot run, with the file, line and field at fault
  * ("gpt.yaml:12:7: field 'parallelism.tp': ...").
  */
-class WorkloadError : public FabricConfigError
+class WorkloadError : public FabricFileError
 {
   public:
-    /**
-     * \param where the file position
-     * \param field the field at fault, as a path ("parallelism.tp")
-     * \param what what is wrong with it
-     */
-    WorkloadError(const SourceLocation& where, const std::string& field, const std::string& what);
+    using FabricFileError::FabricFileError;
     ~WorkloadError() override;
-
-    /** \return the file, empty when the workload was built in code */
-    const std::string& GetFile() const;
-    /** \return the line, 1-based (0 when built in code) */
-    int GetLine() const;
-    /** \return the field at fault */
-    const std::string& GetField() const;
-    /** \return what is wrong, without the location and field */
-    const std::string& GetProblem() const;
-
-  private:
-    SourceLocation m_location; //!< where
-    std::string m_field;       //!< which field
-    std::string m_problem;     //!< what is wrong
 };
 
 /// \ingroup ai-fabric
