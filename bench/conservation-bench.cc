@@ -36,7 +36,7 @@ main(int argc, char* argv[])
 {
     uint64_t scenarios = 1000;
     uint64_t seed = 1;
-    uint64_t maxBytes = 4096;
+    uint64_t maxBytes = 8192;
     bool verbose = false;
     CommandLine cmd(__FILE__);
     cmd.AddValue("scenarios", "number of scenarios", scenarios);
@@ -52,6 +52,7 @@ main(int argc, char* argv[])
     uint64_t delivery = 0;
     uint64_t credits = 0;
     uint64_t buffers = 0;
+    uint64_t stalled = 0;
     uint64_t failed = 0;
     const double start = WallClockSeconds();
     for (uint64_t s = seed; s < seed + scenarios; ++s)
@@ -74,6 +75,7 @@ main(int argc, char* argv[])
         delivery += r.deliveryChecks;
         credits += r.creditChecks;
         buffers += r.bufferChecks;
+        stalled += r.creditStalls > 0 ? 1 : 0;
         const bool ok = error.empty() && r.Passed();
         passed += ok ? 1 : 0;
         if (verbose || !ok)
@@ -100,7 +102,10 @@ main(int argc, char* argv[])
                              seed + scenarios - 1,
                              passed,
                              failed);
-    std::cout << fmt::format("messages {}, bytes {}\n", messages, bytes);
+    std::cout << fmt::format("messages {}, bytes {}, scenarios with credit stalls {}\n",
+                             messages,
+                             bytes,
+                             stalled);
     std::cout << fmt::format("checks passed: delivery {} queue pairs, credits {} port VLs, "
                              "buffers {} ports and switches\n",
                              delivery,

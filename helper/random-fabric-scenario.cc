@@ -182,9 +182,14 @@ void
 RandomFabricScenario::BuildTraffic()
 {
     const uint32_t gpus = m_topology->GetNRanks();
-    const uint32_t connections = 1 + Draw(4);
+    const uint32_t connections = 1 + Draw(6);
+    // One scenario in four is an incast: every connection ends at the same GPU, so that its
+    // last link and the switch buffers before it fill and the senders wait for credits.
+    const bool incast = Draw(4) == 0;
+    const uint32_t target = Draw(gpus);
     std::ostringstream os;
-    os << "; " << gpus << " GPUs, " << connections << " connections:";
+    os << "; " << gpus << " GPUs, " << connections << " connections"
+       << (incast ? " (incast to " + std::to_string(target) + ")" : "") << ":";
 
     // Draw everything first: m_flows must not move once the callbacks point into it.
     struct Message
@@ -206,11 +211,11 @@ RandomFabricScenario::BuildTraffic()
     uint32_t flows = 0;
     for (Plan& plan : plans)
     {
-        plan.a = Draw(gpus);
-        plan.b = Draw(gpus - 1);
-        if (plan.b >= plan.a)
+        plan.b = incast ? target : Draw(gpus);
+        plan.a = Draw(gpus - 1);
+        if (plan.a >= plan.b)
         {
-            ++plan.b;
+            ++plan.a;
         }
         plan.sl = Draw(m_sls);
         auto psn = [&]() { return Draw(4) == 0 ? 0xFFFFFFu - Draw(8) : Draw(1u << 24); };
@@ -220,7 +225,7 @@ RandomFabricScenario::BuildTraffic()
            << " psn " << plan.psn << " [";
         for (uint32_t dir = 0; dir < directions; ++dir)
         {
-            const uint32_t count = 1 + Draw(4);
+            const uint32_t count = 1 + Draw(6);
             for (uint32_t k = 0; k < count; ++k)
             {
                 Message m;
@@ -452,6 +457,10 @@ RandomFabricScenario::Run(Time limit)
                                   std::to_string(now) + " credits at the end, " +
                                   std::to_string(start) + " at the start, peer buffer " +
                                   std::to_string(full) + " blocks");
+            }
+            if (port->GetCreditStallTime(vl).IsStrictlyPositive())
+            {
+                ++r.creditStalls;
             }
             if (port->GetRxBufferBytes(vl) != 0 || port->HasWaitingPacket(vl))
             {

@@ -42,6 +42,7 @@ struct ConservationResult
     uint64_t deliveryChecks{0};     //!< queue pairs whose delivery checked out
     uint64_t creditChecks{0};       //!< port VLs whose credits checked out
     uint64_t bufferChecks{0};       //!< ports (and switches) found empty
+    uint64_t creditStalls{0};       //!< port VLs that waited for credits (how hard it pushed)
     std::vector<std::string> fails; //!< one line per failed check
 
     /** \return true if every check passed */
@@ -64,10 +65,10 @@ struct ConservationResult
  *   ring of switch blocks; NVLink or InfiniBand links, random rates and delays;
  * - port attributes: Mtu, RxBufferSize (one to four of the largest packets), TxQueueSize, and
  *   on fat-trees NumDataVls (1-4; the dimension builder fixes 1, or 2 with rings);
- * - traffic: a few queue pairs between random GPU pairs (RdmaHelper), on random service
- *   levels where the VLs allow it, random initial PSNs (some near the 24-bit wrap), each
- *   with a few SENDs and RDMA WRITEs of up to a few KiB, with or without immediate data,
- *   posted at random times in both directions.
+ * - traffic: a few queue pairs between random GPU pairs (RdmaHelper; one scenario in four an
+ *   incast to one GPU), on random service levels where the VLs allow it, random initial PSNs (some
+ * near the 24-bit wrap), each with a few SENDs and RDMA WRITEs of up to a few KiB, with or without
+ * immediate data, posted at random times in both directions.
  *
  * Use: construct, Build(), Run(), then Simulator::Destroy(). Describe() says what was built,
  * for reproducing a failure.
@@ -79,7 +80,7 @@ class RandomFabricScenario
      * \param seed the scenario's seed
      * \param maxMessageBytes the largest message size drawn
      */
-    explicit RandomFabricScenario(uint64_t seed, uint64_t maxMessageBytes = 4096);
+    explicit RandomFabricScenario(uint64_t seed, uint64_t maxMessageBytes = 8192);
 
     /**
      * \brief Draw and build the topology and the traffic (posted in simulator events).

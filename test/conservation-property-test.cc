@@ -47,6 +47,7 @@ class ConservationPropertyTest : public FabricTest
         uint64_t delivery = 0;
         uint64_t credits = 0;
         uint64_t buffers = 0;
+        uint64_t stalled = 0;
         uint32_t reported = 0;
         for (uint64_t k = 0; k < SHARD_SCENARIOS; ++k)
         {
@@ -69,6 +70,7 @@ class ConservationPropertyTest : public FabricTest
             delivery += r.deliveryChecks;
             credits += r.creditChecks;
             buffers += r.bufferChecks;
+            stalled += r.creditStalls > 0 ? 1 : 0;
             if (error.empty() && r.Passed())
             {
                 ++passed;
@@ -92,8 +94,9 @@ class ConservationPropertyTest : public FabricTest
             }
         }
         std::cout << "[conservation] shard " << shard << ": " << passed << "/" << SHARD_SCENARIOS
-                  << " scenarios passed; " << messages << " messages, " << bytes
-                  << " B; checks passed: delivery " << delivery << " queue pairs, "
+                  << " scenarios passed; " << messages << " messages, " << bytes << " B, "
+                  << stalled << " scenarios with credit stalls; checks passed: delivery "
+                  << delivery << " queue pairs, "
                   << "credits " << credits << " port VLs, buffers " << buffers
                   << " ports and switches\n";
         RecordProperty("passed", std::to_string(passed));
