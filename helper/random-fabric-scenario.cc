@@ -69,9 +69,16 @@ RandomFabricScenario::BuildTopology()
     Config::SetDefault("ns3::FabricNetDevice::Mtu", UintegerValue(mtu));
     Config::SetDefault("ns3::FabricNetDevice::RxBufferSize", UintegerValue(buffer));
     Config::SetDefault("ns3::FabricNetDevice::TxQueueSize", UintegerValue(txQueue));
+    // Switch inputs: FIFO with head-of-line blocking, or virtual output queues.
+    const bool ibVoq = Draw(2) == 1;
+    const bool nvVoq = Draw(2) == 1;
+    Config::SetDefault("ns3::IbSwitch::VirtualOutputQueues", BooleanValue(ibVoq));
+    Config::SetDefault("ns3::NvSwitch::VirtualOutputQueues", BooleanValue(nvVoq));
+    m_mtu = mtu;
     std::ostringstream os;
     os << "seed " << m_seed << ": mtu " << mtu << ", rx buffer " << buffer << " B ("
-       << packetsPerBuffer << " packets), tx queue " << txQueue << ", ";
+       << packetsPerBuffer << " packets), tx queue " << txQueue << ", VOQ IB " << ibVoq << " NV "
+       << nvVoq << ", ";
 
     TopologyHelper helper;
     const uint32_t kind = Draw(6);
@@ -85,6 +92,11 @@ RandomFabricScenario::BuildTopology()
         const uint32_t radix = (hosts <= 4 && Draw(2) == 0) ? 4 : 8;
         Config::SetDefault("ns3::FabricNetDevice::NumDataVls", UintegerValue(vls));
         Config::SetDefault("ns3::IbSwitch::AdaptiveRouting", BooleanValue(adaptive));
+        // Congestion control: FECN marks at a random egress threshold, BECN-driven pacing.
+        m_congestionControl = Draw(3) == 0;
+        const uint32_t threshold = 1024u << (2 * Draw(3));
+        Config::SetDefault("ns3::IbSwitch::CongestionControl", BooleanValue(m_congestionControl));
+        Config::SetDefault("ns3::IbSwitch::QueueThreshold", UintegerValue(threshold));
         NodeKindSpec host;
         host.name = "host";
         host.gpuModel = "H100";
@@ -106,8 +118,9 @@ RandomFabricScenario::BuildTopology()
         helper.SetFatTree(ft);
         m_sls = vls;
         os << "fat-tree of " << hosts << " hosts, radix " << radix << ", " << host.hcaSpeed << " x"
-           << host.hcaWidth << ", " << vls << " VLs, adaptive routing "
-           << (adaptive ? "on" : "off");
+           << host.hcaWidth << ", " << vls << " VLs, adaptive routing " << (adaptive ? "on" : "off")
+           << ", congestion control "
+           << (m_congestionControl ? "on at " + std::to_string(threshold) + " B" : "off");
     }
     else
     {
@@ -204,6 +217,8 @@ RandomFabricScenario::BuildTraffic()
         uint32_t b{0};
         uint32_t sl{0};
         uint32_t psn{0};
+        uint32_t ackInterval{64};
+        uint64_t window{1 << 20};
         std::vector<Message> messages[2];
     };
 
@@ -220,9 +235,14 @@ RandomFabricScenario::BuildTraffic()
         plan.sl = Draw(m_sls);
         auto psn = [&]() { return Draw(4) == 0 ? 0xFFFFFFu - Draw(8) : Draw(1u << 24); };
         plan.psn = psn();
+        static const uint32_t intervals[] = {1, 3, 16, 64};
+        plan.ackInterval = intervals[Draw(4)];
+        const uint64_t windows[] = {m_mtu, 3u * m_mtu, 1u << 20, 0};
+        plan.window = windows[Draw(4)];
         const uint32_t directions = 1 + Draw(2);
         os << " " << plan.a << (directions == 2 ? "<->" : "->") << plan.b << " sl " << plan.sl
-           << " psn " << plan.psn << " [";
+           << " psn " << plan.psn << " ack/" << plan.ackInterval << " window " << plan.window
+           << " [";
         for (uint32_t dir = 0; dir < directions; ++dir)
         {
             const uint32_t count = 1 + Draw(6);
@@ -260,6 +280,9 @@ RandomFabricScenario::BuildTraffic()
     {
         RdmaHelper rdma;
         rdma.SetQueuePairAttribute("ServiceLevel", UintegerValue(plan.sl));
+        rdma.SetQueuePairAttribute("AckRequestInterval", UintegerValue(plan.ackInterval));
+        rdma.SetQueuePairAttribute("InflightWindow", UintegerValue(plan.window));
+        rdma.SetQueuePairAttribute("CongestionControl", BooleanValue(m_congestionControl));
         // Both ends start at the same PSN (RdmaHelper makes them from one factory).
         rdma.SetQueuePairAttribute("InitialPsn", UintegerValue(plan.psn));
         Ptr<Node> a = m_topology->GetGpuNode(plan.a);

@@ -63,8 +63,9 @@ struct ConservationResult
  *   hosts (adaptive routing on or off), a ring or a 2-D torus of GPU routers (datelines, VL 1
  *   after the wrap-around link), a switch block (NVSwitch-like), a fully-connected block, or a
  *   ring of switch blocks; NVLink or InfiniBand links, random rates and delays;
- * - port attributes: Mtu, RxBufferSize (one to four of the largest packets), TxQueueSize, and
- *   on fat-trees NumDataVls (1-4; the dimension builder fixes 1, or 2 with rings);
+ * - port and switch attributes: Mtu, RxBufferSize (one to four of the largest packets),
+ *   TxQueueSize, virtual output queues or FIFO inputs, and on fat-trees NumDataVls (1-4; the
+ *   dimension builder fixes 1, or 2 with rings) and congestion control (FECN threshold);
  * - traffic: a few queue pairs between random GPU pairs (RdmaHelper; one scenario in four an
  *   incast to one GPU), on random service levels where the VLs allow it, random initial PSNs (some
  * near the 24-bit wrap), each with a few SENDs and RDMA WRITEs of up to a few KiB, with or without
@@ -155,6 +156,8 @@ class RandomFabricScenario
     std::vector<uint64_t> m_credits0; //!< credits per port VL at time 0
     bool m_snapshotTaken{false};      //!< SnapshotCredits() ran
     uint32_t m_sls{1};                //!< service levels the traffic may use
+    uint32_t m_mtu{4096};             //!< the ports' Mtu
+    bool m_congestionControl{false};  //!< IB congestion control (switches and QPs)
     uint64_t m_messages{0};           //!< messages posted
     uint64_t m_bytes{0};              //!< bytes posted
 };
