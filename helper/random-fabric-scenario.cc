@@ -84,12 +84,14 @@ RandomFabricScenario::BuildTopology()
     const uint32_t kind = Draw(6);
     if (kind == 0)
     {
-        // Two-level InfiniBand fat-tree of 1-GPU hosts.
+        // InfiniBand fat-tree of 1-GPU hosts.
         const uint32_t vls = 1 + Draw(4);
         const bool adaptive = Draw(2) == 1;
-        const uint32_t hosts = 2 + Draw(5);
+        // Three levels (leaf, aggregation, core) in one fat-tree of three, radix 4 there.
+        const uint32_t levels = Draw(3) == 0 ? 3 : 2;
+        const uint32_t hosts = 2 + Draw(levels == 3 ? 7 : 5);
         // A two-level fat-tree of radix 4 has leaves of two hosts and at most two leaves.
-        const uint32_t radix = (hosts <= 4 && Draw(2) == 0) ? 4 : 8;
+        const uint32_t radix = levels == 3 ? 4 : (hosts <= 4 && Draw(2) == 0) ? 4 : 8;
         Config::SetDefault("ns3::FabricNetDevice::NumDataVls", UintegerValue(vls));
         Config::SetDefault("ns3::IbSwitch::AdaptiveRouting", BooleanValue(adaptive));
         // Congestion control: FECN marks at a random egress threshold, BECN-driven pacing.
@@ -108,7 +110,7 @@ RandomFabricScenario::BuildTopology()
         helper.AddNodes("host", hosts);
         FatTreeSpec ft;
         ft.present = true;
-        ft.levels = 2;
+        ft.levels = levels;
         ft.radix = radix;
         ft.speed = host.hcaSpeed;
         ft.width = host.hcaWidth;
@@ -117,9 +119,9 @@ RandomFabricScenario::BuildTopology()
         ft.sharp = false;
         helper.SetFatTree(ft);
         m_sls = vls;
-        os << "fat-tree of " << hosts << " hosts, radix " << radix << ", " << host.hcaSpeed << " x"
-           << host.hcaWidth << ", " << vls << " VLs, adaptive routing " << (adaptive ? "on" : "off")
-           << ", congestion control "
+        os << levels << "-level fat-tree of " << hosts << " hosts, radix " << radix << ", "
+           << host.hcaSpeed << " x" << host.hcaWidth << ", " << vls << " VLs, adaptive routing "
+           << (adaptive ? "on" : "off") << ", congestion control "
            << (m_congestionControl ? "on at " + std::to_string(threshold) + " B" : "off");
     }
     else
