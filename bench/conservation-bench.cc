@@ -53,6 +53,8 @@ main(int argc, char* argv[])
     uint64_t credits = 0;
     uint64_t buffers = 0;
     uint64_t stalled = 0;
+    uint64_t reordered = 0;
+    uint64_t retransmitted = 0;
     uint64_t failed = 0;
     const double start = WallClockSeconds();
     for (uint64_t s = seed; s < seed + scenarios; ++s)
@@ -76,11 +78,19 @@ main(int argc, char* argv[])
         credits += r.creditChecks;
         buffers += r.bufferChecks;
         stalled += r.creditStalls > 0 ? 1 : 0;
+        reordered += r.reordered;
+        retransmitted += r.retransmitted;
         const bool ok = error.empty() && r.Passed();
         passed += ok ? 1 : 0;
         if (verbose || !ok)
         {
-            std::cout << (ok ? "ok   " : "FAIL ") << scenario.Describe() << "\n";
+            std::cout << (ok ? "ok   " : "FAIL ") << scenario.Describe();
+            if (r.reordered > 0 || r.retransmitted > 0)
+            {
+                std::cout << " {reordered " << r.reordered << ", retransmitted " << r.retransmitted
+                          << "}";
+            }
+            std::cout << "\n";
         }
         if (!ok)
         {
@@ -102,10 +112,13 @@ main(int argc, char* argv[])
                              seed + scenarios - 1,
                              passed,
                              failed);
-    std::cout << fmt::format("messages {}, bytes {}, scenarios with credit stalls {}\n",
+    std::cout << fmt::format("messages {}, bytes {}, scenarios with credit stalls {}, packets "
+                             "reordered {}, retransmitted {}\n",
                              messages,
                              bytes,
-                             stalled);
+                             stalled,
+                             reordered,
+                             retransmitted);
     std::cout << fmt::format("checks passed: delivery {} queue pairs, credits {} port VLs, "
                              "buffers {} ports and switches\n",
                              delivery,

@@ -81,8 +81,24 @@ RandomFabricScenario::BuildTopology()
        << nvVoq << ", ";
 
     TopologyHelper helper;
-    const uint32_t kind = Draw(6);
-    if (kind == 0)
+    const uint32_t kind = Draw(7);
+    if (kind == 6)
+    {
+        // One server's NVLink board: 8 GPUs, each with its NVLinks spread over the NVSwitch
+        // chips as one port group (packets sprayed link by link).
+        static const char* const boards[] = {"A100", "H100", "B200"};
+        NodeKindSpec server;
+        server.name = "server";
+        server.board = boards[Draw(3)];
+        server.gpuModel = server.board;
+        server.gpus = 8;
+        server.hcas = 0;
+        helper.AddNodeKind(server);
+        helper.AddNodes("server", 1);
+        m_sls = 1;
+        os << server.board << " NVLink board";
+    }
+    else if (kind == 0)
     {
         // InfiniBand fat-tree of 1-GPU hosts.
         const uint32_t vls = 1 + Draw(4);
@@ -451,6 +467,8 @@ RandomFabricScenario::Run(Time limit)
                << " messages acknowledged, " << flow.requester->GetInflightBytes()
                << " B in flight\n";
         }
+        r.reordered += flow.responder->GetPacketsReordered();
+        r.retransmitted += flow.requester->GetPacketsRetransmitted();
         if (os.str().empty())
         {
             ++r.deliveryChecks;

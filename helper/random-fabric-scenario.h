@@ -43,6 +43,8 @@ struct ConservationResult
     uint64_t creditChecks{0};       //!< port VLs whose credits checked out
     uint64_t bufferChecks{0};       //!< ports (and switches) found empty
     uint64_t creditStalls{0};       //!< port VLs that waited for credits (how hard it pushed)
+    uint64_t reordered{0};          //!< packets that arrived early and waited for order
+    uint64_t retransmitted{0};      //!< packets sent again (a lossless run needs none)
     std::vector<std::string> fails; //!< one line per failed check
 
     /** \return true if every check passed */
