@@ -467,6 +467,12 @@ RandomFabricScenario::Run(Time limit)
                << " messages acknowledged, " << flow.requester->GetInflightBytes()
                << " B in flight\n";
         }
+        if (flow.requester->GetPacketsRetransmitted() != 0 || flow.responder->GetNaksSent() != 0)
+        {
+            // Lossless: reordering on sprayed paths must stay within the reorder window.
+            os << name << flow.requester->GetPacketsRetransmitted() << " packets resent after "
+               << flow.responder->GetNaksSent() << " NAKs on a lossless fabric\n";
+        }
         r.reordered += flow.responder->GetPacketsReordered();
         r.retransmitted += flow.requester->GetPacketsRetransmitted();
         if (os.str().empty())

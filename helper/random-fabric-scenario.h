@@ -27,7 +27,8 @@ namespace ns3
  * - delivery: every byte posted reached the other end exactly once and in order (the
  *   responder's in-order byte count grows by at most one path MTU at a time and ends at the
  *   bytes posted; its messages complete in sequence 0, 1, 2... with the posted sizes; the
- *   requester saw every message acknowledged, nothing left in flight);
+ *   requester saw every message acknowledged, nothing left in flight, and, the fabric being
+ *   lossless, no NAK and no packet resent);
  * - credits: on every port and data VL, the credits left once all flow-control packets have
  *   arrived equal those at the start, which equal the peer's whole input buffer;
  * - buffers: no packet left in any input buffer, transmit queue, switch egress queue or

@@ -446,7 +446,11 @@ RdmaQueuePair::SendNext()
     const uint64_t offset = index * m_mtu;
     const auto payload = static_cast<uint32_t>(std::min<uint64_t>(m_mtu, wqe.bytes - offset));
     const uint64_t inflight = m_txBytePos - m_unaBytePos;
-    if (m_txPsn != m_unaPsn && ((m_window != 0 && inflight + payload > m_window) ||
+    // The window also bounds the packets in flight to m_window / m_mtu + 1, what the
+    // responder's automatic reorder window holds: packets shorter than the MTU (small or
+    // zero-byte messages) must not put more in flight than a sprayed path may reorder.
+    if (m_txPsn != m_unaPsn && ((m_window != 0 && (inflight + payload > m_window ||
+                                                   m_txPsn - m_unaPsn > m_window / m_mtu)) ||
                                 m_txPsn - m_unaPsn >= MAX_OUTSTANDING_PSNS))
     {
         NS_LOG_LOGIC(Describe() << " window full: " << inflight << " B in flight");
@@ -484,7 +488,8 @@ RdmaQueuePair::SendNext()
     // fills the window (else the window could wait for an ACK nobody asked for), and the first
     // packet resent after going back.
     ++m_sinceAckReq;
-    const bool fillsWindow = m_window != 0 && inflight + payload + m_mtu > m_window;
+    const bool fillsWindow = m_window != 0 && (inflight + payload + m_mtu > m_window ||
+                                               m_txPsn - m_unaPsn + 1 > m_window / m_mtu);
     const bool ackReq = last || m_sinceAckReq >= m_ackInterval || fillsWindow || m_ackReqNext;
     if (ackReq)
     {
