@@ -75,8 +75,10 @@ RdmaQueuePair::GetTypeId()
                           MakeUintegerAccessor(&RdmaQueuePair::m_ackInterval),
                           MakeUintegerChecker<uint32_t>(1))
             .AddAttribute("InflightWindow",
-                          "Most payload bytes sent and not yet acknowledged; 0: no limit but "
-                          "the IBA's 2^23 PSNs. Default 1 MiB: twice an NDR 4x path's "
+                          "Most payload bytes sent and not yet acknowledged, and so at most "
+                          "InflightWindow / MTU + 1 packets (what an automatic ReorderWindow "
+                          "keeps); 0: no limit but the IBA's 2^23 PSNs. Default 1 MiB: twice an "
+                          "NDR 4x path's "
                           "bandwidth-delay product through three switch tiers (about 5 us "
                           "round trip) plus one ACK interval of 64 x 4 KiB, so one QP alone "
                           "runs at line rate.",
