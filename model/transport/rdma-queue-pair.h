@@ -442,6 +442,7 @@ class RdmaQueuePair : public Object
     // Attributes
     uint32_t m_ackInterval;       //!< AckRequestInterval, packets
     uint64_t m_window;            //!< InflightWindow, bytes (0: unlimited)
+    uint64_t m_packetWindow{0};   //!< packets in flight on a spraying path (0: no bound)
     DataRate m_rateLimit;         //!< RateLimit (0: none)
     uint8_t m_ackTimeoutExp;      //!< AckTimeout exponent (0: no timer)
     uint8_t m_sl;                 //!< ServiceLevel
@@ -494,23 +495,22 @@ class RdmaQueuePair : public Object
     uint64_t m_naksReceived{0};         //!< NAKs received
 
     // Responder
-    uint64_t m_rxPsn{0};              //!< absolute PSN expected next
-    uint64_t m_rxSequence{0};         //!< messages received whole (the MSN)
-    bool m_rxInMessage{false};        //!< between a FIRST and its LAST
-    uint64_t m_rxMessageBytes{0};     //!< payload of the message being received
-    Time m_rxMessageStart;            //!< its first packet's arrival
-    bool m_nakSent{false};            //!< a NAK is out for the current gap
-    Control m_control{Control::NONE}; //!< ACK or NAK owed
-    uint16_t m_ackDestination{0};     //!< where ACKs go (the requester's address)
-    RdmaTransportHeader m_ctrlHeader; //!< reused for every ACK/NAK
-    uint64_t m_acksSent{0};           //!< ACKs sent
-    uint64_t m_naksSent{0};           //!< NAKs sent
-    uint64_t m_discarded{0};          //!< duplicates and out-of-sequence packets dropped
-    uint32_t m_reorderWindow{1};      //!< packets accepted from the expected PSN on
-    uint64_t m_packetWindow{0};       //!< most packets in flight on a spraying path (0: no bound)
-    std::vector<Early> m_early;       //!< early packets, by PSN modulo the window (lazy)
-    uint32_t m_earlyCount{0};         //!< early packets held now
-    uint64_t m_reordered{0};          //!< early packets kept, in all
+    uint64_t m_rxPsn{0};                       //!< absolute PSN expected next
+    uint64_t m_rxSequence{0};                  //!< messages received whole (the MSN)
+    bool m_rxInMessage{false};                 //!< between a FIRST and its LAST
+    uint64_t m_rxMessageBytes{0};              //!< payload of the message being received
+    Time m_rxMessageStart;                     //!< its first packet's arrival
+    bool m_nakSent{false};                     //!< a NAK is out for the current gap
+    Control m_control{Control::NONE};          //!< ACK or NAK owed
+    uint16_t m_ackDestination{0};              //!< where ACKs go (the requester's address)
+    RdmaTransportHeader m_ctrlHeader;          //!< reused for every ACK/NAK
+    uint64_t m_acksSent{0};                    //!< ACKs sent
+    uint64_t m_naksSent{0};                    //!< NAKs sent
+    uint64_t m_discarded{0};                   //!< duplicates and out-of-sequence packets dropped
+    uint32_t m_reorderWindow{1};               //!< packets accepted from the expected PSN on
+    std::vector<Early> m_early;                //!< early packets, by PSN modulo the window (lazy)
+    uint32_t m_earlyCount{0};                  //!< early packets held now
+    uint64_t m_reordered{0};                   //!< early packets kept, in all
     std::vector<RdmaCompletion> m_completions; //!< completions of one delivery, fired after its ACK
 
     CompletionCallback m_sendCompletion; //!< requester completions
