@@ -667,13 +667,25 @@ Builder::BuildThreeLevels(const std::vector<std::vector<uint32_t>>& leafHcas,
         const uint32_t pod = leaf / perPod;
         for (uint32_t l = 0; l < leaves; ++l)
         {
-            swOf(leafNodes, l)
-                ->SetRoute(lid, l == leaf ? hcaLeafPort[i] : leafUp[l][i % leafUp[l].size()]);
-            if (l != leaf)
+            if (l == leaf)
             {
-                for (const uint16_t p : leafUp[l])
+                swOf(leafNodes, l)->SetRoute(lid, hcaLeafPort[i]);
+            }
+            else
+            {
+                // Only the planes that reach the destination's leaf: a leaf with fewer HCAs
+                // has fewer uplinks, and aggregation j >= up[leaf] of its pod (so plane j)
+                // has no cable down to it.
+                const auto planes = std::min<size_t>(leafUp[l].size(), up[leaf]);
+                size_t plane = i % leafUp[l].size();
+                if (plane >= planes)
                 {
-                    swOf(leafNodes, l)->AddAdaptiveRoute(lid, p);
+                    plane = i % planes;
+                }
+                swOf(leafNodes, l)->SetRoute(lid, leafUp[l][plane]);
+                for (size_t j = 0; j < planes; ++j)
+                {
+                    swOf(leafNodes, l)->AddAdaptiveRoute(lid, leafUp[l][j]);
                 }
             }
         }

@@ -13,7 +13,9 @@
  */
 
 // fuzz-parsers.h resolves job traces' relative workloads from the source tree.
+#ifndef AIFABRIC_SOURCE_DIR
 #define AIFABRIC_SOURCE_DIR AIFABRIC_TEST_DATA_DIR "/../.."
+#endif
 #include "fuzz/fuzz-parsers.h"
 
 #include <filesystem>

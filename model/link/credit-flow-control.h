@@ -147,6 +147,24 @@ class CreditSender
         return m_limit[vl];
     }
 
+    /**
+     * \param vl the VL
+     * \return the FCCL the VL will have once every FCP now on its way has been applied (the
+     * largest of the one applied and those in flight): what a quiet link settles at
+     */
+    uint64_t GetEventualCreditLimit(uint8_t vl) const
+    {
+        uint64_t limit = m_limit[vl];
+        for (const Update& u : m_inFlight)
+        {
+            if (u.vl == vl && u.limit > limit)
+            {
+                limit = u.limit;
+            }
+        }
+        return limit;
+    }
+
   private:
     /// An FCP on its way back to this sender.
     struct Update

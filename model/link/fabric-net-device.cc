@@ -1010,6 +1010,22 @@ FabricNetDevice::GetRxBufferBytes(uint8_t vl) const
 }
 
 uint64_t
+FabricNetDevice::GetTxCredits(uint8_t vl) const
+{
+    if (!m_setupDone || vl >= m_numVls)
+    {
+        return 0;
+    }
+    return m_credits.GetEventualCreditLimit(vl) - m_credits.GetBlocksSent(vl);
+}
+
+uint32_t
+FabricNetDevice::GetRxBufferCapacity() const
+{
+    return m_rxBuffer.GetCapacityBlocks();
+}
+
+uint64_t
 FabricNetDevice::GetRxDropCount() const
 {
     return m_rxDrops;

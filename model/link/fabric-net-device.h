@@ -287,6 +287,18 @@ class FabricNetDevice : public NetDevice
 
     /**
      * \param vl a data VL
+     * \return the credits, in 64-byte blocks, this port may still use on the VL once every
+     * flow-control packet now on its way back has arrived (FCCL - FCTBS); 0 before Setup().
+     * On a quiet link it equals the peer's GetRxBufferCapacity(): a smaller value is a leaked
+     * credit (conservation checks read it)
+     */
+    uint64_t GetTxCredits(uint8_t vl) const;
+
+    /** \return the size of each VL's input buffer, in 64-byte credit blocks (0 before setup) */
+    uint32_t GetRxBufferCapacity() const;
+
+    /**
+     * \param vl a data VL
      * \return how long the VL has been waiting for credits with a packet ready, without a
      * pause; zero when it is not waiting (FabricDeadlockWatchdog reads it)
      */

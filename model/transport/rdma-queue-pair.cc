@@ -75,9 +75,11 @@ RdmaQueuePair::GetTypeId()
                           MakeUintegerAccessor(&RdmaQueuePair::m_ackInterval),
                           MakeUintegerChecker<uint32_t>(1))
             .AddAttribute("InflightWindow",
-                          "Most payload bytes sent and not yet acknowledged; 0: no limit but "
-                          "the IBA's 2^23 PSNs. Default 1 MiB: twice an NDR 4x path's "
-                          "bandwidth-delay product through three switch tiers (about 5 us "
+                          "Most payload bytes sent and not yet acknowledged, and on a path "
+                          "that sprays at most InflightWindow / MTU + 1 packets (what an "
+                          "automatic ReorderWindow keeps); 0: no limit but the IBA's 2^23 "
+                          "PSNs. Default 1 MiB: twice an NDR 4x path's bandwidth-delay product "
+                          "through three switch tiers (about 5 us "
                           "round trip) plus one ACK interval of 64 x 4 KiB, so one QP alone "
                           "runs at line rate.",
                           UintegerValue(1 << 20),
@@ -312,15 +314,20 @@ RdmaQueuePair::Connect(uint16_t remoteAddress,
     m_unaPsn = first;
     m_sentPsnEnd = first;
     m_rxPsn = PSN_BASE + remoteInitialPsn;
+    // A port whose group sprays packets over several links reorders them, as does a path
+    // through switches that spray (both directions alike, as in the fabrics the helpers build).
+    Ptr<FabricPortGroup> group = m_device->GetGroup();
+    const bool sprays = (group && group->GetNPorts() > 1) || m_sprayedPath;
+    const uint64_t inFlight = m_window == 0 ? MAX_AUTO_REORDER : m_window / m_mtu + 1;
+    // There the requester keeps at most inFlight packets in flight, whatever their size (short
+    // packets would otherwise outrun the other end's automatic reorder window, and a lossless
+    // fabric would see a NAK and go-back-N); a single path delivers in order and needs no bound.
+    m_packetWindow = sprays && m_window != 0 ? inFlight : 0;
     m_reorderWindow = m_reorderWindowAttr;
     if (m_reorderWindow == 0)
     {
-        // Automatic: a port whose group sprays packets over several links reorders them, as
-        // does a path through switches that spray; keep as many as the requester may have in
-        // flight. A single port on a single path delivers in order.
-        Ptr<FabricPortGroup> group = m_device->GetGroup();
-        const bool sprays = (group && group->GetNPorts() > 1) || m_sprayedPath;
-        const uint64_t inFlight = m_window == 0 ? MAX_AUTO_REORDER : m_window / m_mtu + 1;
+        // Automatic: on a spraying path keep as many as the requester may have in flight. A
+        // single port on a single path delivers in order.
         m_reorderWindow = sprays ? static_cast<uint32_t>(std::min(inFlight, MAX_AUTO_REORDER)) : 1;
     }
     if (m_reorderWindow >= MAX_OUTSTANDING_PSNS)
@@ -446,7 +453,10 @@ RdmaQueuePair::SendNext()
     const uint64_t offset = index * m_mtu;
     const auto payload = static_cast<uint32_t>(std::min<uint64_t>(m_mtu, wqe.bytes - offset));
     const uint64_t inflight = m_txBytePos - m_unaBytePos;
+    // On a spraying path the window also bounds the packets in flight (m_packetWindow, what
+    // the responder's automatic reorder window holds), for packets shorter than the MTU.
     if (m_txPsn != m_unaPsn && ((m_window != 0 && inflight + payload > m_window) ||
+                                (m_packetWindow != 0 && m_txPsn - m_unaPsn >= m_packetWindow) ||
                                 m_txPsn - m_unaPsn >= MAX_OUTSTANDING_PSNS))
     {
         NS_LOG_LOGIC(Describe() << " window full: " << inflight << " B in flight");
@@ -484,7 +494,8 @@ RdmaQueuePair::SendNext()
     // fills the window (else the window could wait for an ACK nobody asked for), and the first
     // packet resent after going back.
     ++m_sinceAckReq;
-    const bool fillsWindow = m_window != 0 && inflight + payload + m_mtu > m_window;
+    const bool fillsWindow = (m_window != 0 && inflight + payload + m_mtu > m_window) ||
+                             (m_packetWindow != 0 && m_txPsn - m_unaPsn + 1 >= m_packetWindow);
     const bool ackReq = last || m_sinceAckReq >= m_ackInterval || fillsWindow || m_ackReqNext;
     if (ackReq)
     {

@@ -442,6 +442,7 @@ class RdmaQueuePair : public Object
     // Attributes
     uint32_t m_ackInterval;       //!< AckRequestInterval, packets
     uint64_t m_window;            //!< InflightWindow, bytes (0: unlimited)
+    uint64_t m_packetWindow{0};   //!< packets in flight on a spraying path (0: no bound)
     DataRate m_rateLimit;         //!< RateLimit (0: none)
     uint8_t m_ackTimeoutExp;      //!< AckTimeout exponent (0: no timer)
     uint8_t m_sl;                 //!< ServiceLevel
