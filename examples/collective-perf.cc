@@ -22,7 +22,8 @@
  * --routing=adaptive turns on InfiniBand adaptive routing in every IB switch, --cc=on IB
  * congestion control (FECN marking in the switches, BECN/CCT throttling in the QPs); after
  * each size the hottest switch ports are listed (time above the switches' QueueThreshold);
- * --queue-series=FILE writes their queue depth over time (sampled every --queue-period).
+ * --queue-series=FILE writes their queue depth and credit-stall share over time (sampled every
+ * --queue-period).
  */
 
 #include "ns3/ai-fabric-module.h"
@@ -153,8 +154,9 @@ main(int argc, char* argv[])
     std::string queueSeries;
     std::string queuePeriod = "1us";
     cmd.AddValue("queue-series",
-                 "Write the hottest ports' queue depth over time (CSV: time, one column per "
-                 "port, bytes) of the last size to this file",
+                 "Write the hottest ports' queue depth and credit stall over time (CSV: "
+                 "time_us, one queue column per port in bytes, then one stall column per port: "
+                 "the share of the period it waited for credits) of the last size to this file",
                  queueSeries);
     cmd.AddValue("queue-period", "Sampling period of --queue-series", queuePeriod);
     cmd.Parse(argc, argv);
@@ -310,13 +312,22 @@ main(int argc, char* argv[])
                 {
                     csv << ",\"" << h.name << "\"";
                 }
+                for (const auto& h : ranked)
+                {
+                    csv << ",\"" << h.name << " stall\"";
+                }
                 csv << "\n";
+                const Time period = hot.GetSamplePeriod();
                 for (size_t i = 0; i < ranked.front().queueSeries.size(); ++i)
                 {
-                    csv << i * hot.GetSamplePeriod().GetSeconds() * 1e6;
+                    csv << i * period.GetSeconds() * 1e6;
                     for (const auto& h : ranked)
                     {
                         csv << "," << h.queueSeries[i];
+                    }
+                    for (const auto& h : ranked)
+                    {
+                        csv << "," << h.GetStallFraction(i, period);
                     }
                     csv << "\n";
                 }

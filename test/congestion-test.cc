@@ -20,6 +20,7 @@
 #include "ns3/core-module.h"
 #include "ns3/network-module.h"
 
+#include <algorithm>
 #include <gtest/gtest.h>
 
 using namespace ns3;
@@ -388,4 +389,110 @@ TEST_F(CongestionTest, CongestionControlLetsTheVictimOfAnIncastThrough)
     EXPECT_GT(on.maxCcti, 0u);
     EXPECT_GT(on.victimGbps, 0.15 * 400);
     EXPECT_GT(on.victimGbps, 1.5 * off.victimGbps);
+}
+
+TEST_F(CongestionTest, HotPortSeriesShowTheQueueAndAddUpToTheCreditStall)
+{
+    // Seven hosts of an 8-host fat-tree write to host 0: its leaf port queues, and the ports
+    // feeding that leaf wait for credits.
+    const std::string yaml = "name: incast\n"
+                             "node-kinds:\n"
+                             "  host: {gpu: H100, gpus: 1, hcas: 1, hca-speed: NDR, hca-width: 4}\n"
+                             "nodes:\n"
+                             "  - {kind: host, count: 8}\n"
+                             "fat-tree: {levels: 2, radix: 4, oversubscription: 1, speed: NDR, "
+                             "width: 4}\n";
+    Ptr<FabricTopology> topology =
+        TopologyHelper().Build(TopologyReader::ReadString(yaml, "topology"));
+    FabricHotPorts hot(topology);
+    const Time period = MicroSeconds(1);
+    hot.StartSampling(period);
+    RdmaHelper rdma;
+    const uint32_t senders = 7;
+    const uint64_t bytes = 256 << 10;
+    uint32_t done = 0;
+    Time end;
+    auto onDone = [](uint32_t* n,
+                     Time* at,
+                     uint32_t all,
+                     FabricHotPorts* h,
+                     Ptr<RdmaQueuePair>,
+                     const RdmaCompletion&) {
+        if (++*n == all)
+        {
+            h->Stop();
+            *at = Simulator::Now();
+        }
+    };
+    for (uint32_t s = 1; s <= senders; ++s)
+    {
+        auto qp = rdma.Connect(topology->GetGpuNode(s), topology->GetGpuNode(0));
+        qp.second->SetReceiveCompletionCallback(
+            MakeCallback(+onDone).Bind(&done, &end, senders, &hot));
+        qp.first->PostWrite(bytes);
+    }
+    Simulator::Run();
+    ASSERT_EQ(done, senders);
+    const std::vector<HotPort> ranked = hot.Rank(100);
+    ASSERT_FALSE(ranked.empty());
+
+    // The hottest port is host 0's: its queue stands deep while the incast lasts.
+    const HotPort& top = ranked.front();
+    EXPECT_NE(top.name.find("leaf0"), std::string::npos) << top.name;
+    ASSERT_EQ(top.queueSeries.size(), top.stallSeries.size());
+    const size_t expected = static_cast<size_t>(end.GetPicoSeconds() / period.GetPicoSeconds());
+    EXPECT_NEAR(static_cast<double>(top.queueSeries.size()), expected + 1.0, 1.0);
+    const uint32_t deepest = *std::max_element(top.queueSeries.begin(), top.queueSeries.end());
+    EXPECT_GT(deepest, 64u << 10) << top.name;
+    EXPECT_LE(deepest, top.maxQueueBytes);
+    EXPECT_EQ(top.queueSeries.front(), 0u); // sampled before the first write
+
+    // Every stalled port: the series, period x fraction summed, is its stall total up to the
+    // part of one period after the last sample (per data VL).
+    uint32_t stalled = 0;
+    for (const auto& h : ranked)
+    {
+        ASSERT_EQ(h.stallSeries.size(), h.queueSeries.size()) << h.name;
+        if (h.creditStall.IsZero())
+        {
+            continue;
+        }
+        ++stalled;
+        double sum = 0;
+        double most = 0;
+        for (size_t i = 0; i < h.stallSeries.size(); ++i)
+        {
+            const double f = h.GetStallFraction(i, period);
+            EXPECT_GE(f, 0.0);
+            sum += f * period.GetSeconds();
+            most = std::max(most, f);
+        }
+        EXPECT_EQ(h.stallSeries.front(), Time()) << h.name;
+        EXPECT_LE(sum, h.creditStall.GetSeconds() + 1e-12) << h.name;
+        EXPECT_GE(sum, h.creditStall.GetSeconds() - period.GetSeconds() - 1e-12) << h.name;
+        EXPECT_GT(most, 0.0) << h.name;
+    }
+    EXPECT_GT(stalled, 0u) << "the incast made no port wait for credits";
+    Simulator::Destroy();
+}
+
+TEST_F(CongestionTest, HotPortSamplingStopsWhenNothingElseIsLeft)
+{
+    const std::string yaml = "name: two\n"
+                             "node-kinds:\n"
+                             "  host: {gpu: H100, gpus: 1, hcas: 1, hca-speed: NDR, hca-width: 4}\n"
+                             "nodes:\n"
+                             "  - {kind: host, count: 2}\n"
+                             "fat-tree: {levels: 2, radix: 4, oversubscription: 1, speed: NDR, "
+                             "width: 4}\n";
+    Ptr<FabricTopology> topology =
+        TopologyHelper().Build(TopologyReader::ReadString(yaml, "topology"));
+    FabricHotPorts hot(topology);
+    hot.StartSampling(MicroSeconds(1));
+    RdmaHelper rdma;
+    auto qp = rdma.Connect(topology->GetGpuNode(0), topology->GetGpuNode(1));
+    qp.first->PostWrite(64 << 10);
+    Simulator::Run(); // returns: no Stop() needed
+    EXPECT_EQ(qp.second->GetBytesReceived(), 64u << 10);
+    Simulator::Destroy();
 }

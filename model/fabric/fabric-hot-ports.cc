@@ -36,6 +36,16 @@ StallOf(Ptr<FabricNetDevice> port)
 
 } // namespace
 
+double
+HotPort::GetStallFraction(size_t i, Time period) const
+{
+    if (i >= stallSeries.size() || !period.IsStrictlyPositive())
+    {
+        return 0;
+    }
+    return static_cast<double>(stallSeries[i].GetPicoSeconds()) / period.GetPicoSeconds();
+}
+
 FabricHotPorts::FabricHotPorts(Ptr<FabricTopology> topology)
     : m_topology(topology)
 {
@@ -50,7 +60,7 @@ FabricHotPorts::FabricHotPorts(Ptr<FabricTopology> topology)
         }
         for (uint16_t p = 0; p < sw->GetNPorts(); ++p)
         {
-            m_ports.push_back({sw, p, Time(), Time(), 0, {}});
+            m_ports.push_back({sw, p, Time(), Time(), 0, {}, Time(), {}});
         }
     }
     Start();
@@ -71,6 +81,8 @@ FabricHotPorts::Start()
         w.stallAtStart = StallOf(dev);
         w.txAtStart = dev->GetTxBytes();
         w.series.clear();
+        w.stallAtSample = w.stallAtStart;
+        w.stall.clear();
     }
 }
 
@@ -80,7 +92,12 @@ FabricHotPorts::StartSampling(Time period)
     NS_ASSERT(period.IsStrictlyPositive());
     m_period = period;
     m_sampleEvent.Cancel();
-    Sample();
+    for (auto& w : m_ports)
+    {
+        w.stallAtSample = StallOf(w.sw->GetPort(w.port)); // the first period begins now
+    }
+    // The first sample is an event too, so that what the caller schedules next keeps it going.
+    m_sampleEvent = Simulator::ScheduleNow(&FabricHotPorts::Sample, this);
 }
 
 void
@@ -101,6 +118,15 @@ FabricHotPorts::Sample()
     for (auto& w : m_ports)
     {
         w.series.push_back(w.sw->GetEgressQueueBytes(w.port));
+        const Time stall = StallOf(w.sw->GetPort(w.port)); // includes a stall still running
+        w.stall.push_back(stall - w.stallAtSample);
+        w.stallAtSample = stall;
+    }
+    if (Simulator::IsFinished())
+    {
+        // Nothing else left to simulate: another sample would only keep the simulation going.
+        NS_LOG_LOGIC("nothing left to simulate: sampling stops");
+        return;
     }
     m_sampleEvent = Simulator::Schedule(m_period, &FabricHotPorts::Sample, this);
 }
@@ -121,6 +147,7 @@ FabricHotPorts::Rank(size_t top) const
         h.creditStall = StallOf(dev) - w.stallAtStart;
         h.txBytes = dev->GetTxBytes() - w.txAtStart;
         h.queueSeries = w.series;
+        h.stallSeries = w.stall;
         if (h.aboveThreshold.IsZero() && h.creditStall.IsZero() && h.maxQueueBytes == 0)
         {
             continue;

@@ -34,13 +34,25 @@ struct HotPort
     Time creditStall;          //!< time it waited for credits with a packet ready, all VLs
     uint64_t txBytes{0};       //!< wire bytes it sent
     std::vector<uint32_t> queueSeries; //!< sampled queue depth, bytes (if sampling ran)
+    /// Credit-stall time accrued in each sample period, all data VLs (if sampling ran): entry i
+    /// is the stall between samples i - 1 and i, entry 0 is zero. Same length as queueSeries.
+    std::vector<Time> stallSeries;
+
+    /**
+     * \param i a sample
+     * \param period the sampling period (FabricHotPorts::GetSamplePeriod)
+     * \return stallSeries[i] as a fraction of the period: 0 (never waited) to 1 (waited the
+     * whole period), up to the number of data VLs when several wait at once
+     */
+    double GetStallFraction(size_t i, Time period) const;
 };
 
 /**
  * \ingroup ai-fabric
  * \brief The hottest switch ports of a run: which switch, which port, how long its queue stood
  * above the switch's QueueThreshold, how deep it got and how long it waited for credits, and,
- * if asked, the queue depth sampled at a fixed period as a time series.
+ * if asked, two time series at a fixed period: the queue depth at each sample and the
+ * credit-stall time accrued since the previous one.
  *
  * It reads counters the switches and ports keep anyway (FabricSwitch::GetTimeAboveThreshold,
  * FabricNetDevice::GetCreditStallTime): nothing is added to the per-packet path. Sampling
@@ -63,7 +75,9 @@ class FabricHotPorts
     void Start();
 
     /**
-     * \brief Sample every switch port's queue depth at a fixed period from now until Stop().
+     * \brief Sample every switch port's queue depth and credit-stall time at a fixed period from
+     * now until Stop(), or until nothing else is left to simulate. The first sample is taken
+     * at the current time (as an event); the series restart at Start().
      * \param period the sampling period
      */
     void StartSampling(Time period);
@@ -94,7 +108,9 @@ class FabricHotPorts
         Time hotAtStart;              //!< time above threshold at Start()
         Time stallAtStart;            //!< credit stall at Start()
         uint64_t txAtStart;           //!< bytes sent at Start()
-        std::vector<uint32_t> series; //!< samples
+        std::vector<uint32_t> series; //!< queue depth samples
+        Time stallAtSample;           //!< credit stall at the last sample
+        std::vector<Time> stall;      //!< credit stall per sample period
     };
 
     Ptr<FabricTopology> m_topology; //!< the fabric

@@ -97,6 +97,14 @@ TrainingJob::GetTypeId()
                           BooleanValue(true),
                           MakeBooleanAccessor(&TrainingJob::m_measureLinks),
                           MakeBooleanChecker())
+            .AddAttribute("HotPortSamplePeriod",
+                          "Packet level, with MeasureLinks: sample every switch port's queue "
+                          "depth (bytes) and credit-stall time at this period (e.g. 10us) from "
+                          "the job's start to its last iteration, for the report's hot-port "
+                          "series (FabricHotPorts::StartSampling). 0 s: no sampling",
+                          TimeValue(Seconds(0)),
+                          MakeTimeAccessor(&TrainingJob::m_hotPortPeriod),
+                          MakeTimeChecker(Seconds(0)))
             .AddTraceSource("IterationComplete",
                             "Every worker has finished an iteration",
                             MakeTraceSourceAccessor(&TrainingJob::m_iterationTrace),
@@ -822,6 +830,10 @@ TrainingJob::NotifyStart(uint32_t worker, uint32_t iteration)
             m_linkUsage = std::make_unique<FabricLinkUsage>(m_topology);
             m_linkUsage->Start();
             m_hotPorts = std::make_unique<FabricHotPorts>(m_topology);
+            if (m_hotPortPeriod.IsStrictlyPositive())
+            {
+                m_hotPorts->StartSampling(m_hotPortPeriod);
+            }
         }
     }
     const uint32_t replica = GetGraph().GetPlacement().GetCoord(worker).dp;
@@ -917,6 +929,10 @@ TrainingJob::NotifyIteration(const WorkerIterationRecord& record)
     {
         m_linksSnapshot = m_linkUsage->Measure();
         m_portsSnapshot = m_linkUsage->MeasurePorts();
+        if (m_iterations > 0 && m_iterationRecords.size() >= m_iterations)
+        {
+            m_hotPorts->Stop(); // the last iteration: sampling would keep the simulation going
+        }
         m_hotSnapshot = m_hotPorts->Rank(10);
         m_linksMeasured = true;
     }
@@ -975,6 +991,11 @@ TrainingJob::GetReport() const
     report.links = m_linksSnapshot;
     report.ports = m_portsSnapshot;
     report.hotPorts = m_hotSnapshot;
+    if (m_hotPorts && m_hotPortPeriod.IsStrictlyPositive())
+    {
+        report.hotPortSamplePeriod = m_hotPortPeriod;
+        report.hotPortSampleStart = m_start;
+    }
     return report;
 }
 

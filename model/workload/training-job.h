@@ -326,6 +326,7 @@ class TrainingJob : public Object
     Ptr<RandomVariableStream> m_slowdownStream;                  //!< Slowdown attribute
     bool m_timelineEnabled;                                      //!< Timeline attribute
     bool m_measureLinks;                                         //!< MeasureLinks attribute
+    Time m_hotPortPeriod;                                        //!< HotPortSamplePeriod attribute
     std::vector<GpuSpec> m_gpus;                                 //!< per worker
     std::map<std::pair<uint32_t, uint32_t>, double> m_slowdowns; //!< (worker, iteration)
     std::map<const RankProgram*, std::vector<std::vector<uint32_t>>> m_dependents; //!< cached

@@ -6,6 +6,7 @@
 
 #include "training-report.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 namespace ns3
@@ -116,15 +117,30 @@ ToJson(const TrainingReport& report)
                              {"utilisation", p.utilisation},
                              {"credit_stall_us", Us(p.creditStall)}});
         }
+        const Time period = report.hotPortSamplePeriod;
+        const bool sampled = period.IsStrictlyPositive();
+        size_t samples = 0;
         nlohmann::json hot = nlohmann::json::array();
         for (const auto& h : report.hotPorts)
         {
-            hot.push_back({{"port", h.name},
-                           {"switch", h.switchName},
-                           {"index", h.port},
-                           {"above_threshold_us", Us(h.aboveThreshold)},
-                           {"max_queue_bytes", h.maxQueueBytes},
-                           {"credit_stall_us", Us(h.creditStall)}});
+            nlohmann::json port = {{"port", h.name},
+                                   {"switch", h.switchName},
+                                   {"index", h.port},
+                                   {"above_threshold_us", Us(h.aboveThreshold)},
+                                   {"max_queue_bytes", h.maxQueueBytes},
+                                   {"credit_stall_us", Us(h.creditStall)}};
+            if (sampled)
+            {
+                nlohmann::json stall = nlohmann::json::array();
+                for (size_t i = 0; i < h.stallSeries.size(); ++i)
+                {
+                    stall.push_back(h.GetStallFraction(i, period));
+                }
+                port["queue_bytes_series"] = h.queueSeries;
+                port["credit_stall_series"] = stall;
+                samples = std::max(samples, h.queueSeries.size());
+            }
+            hot.push_back(std::move(port));
         }
         j["links"] = {{"duration_us", Us(report.links.duration)},
                       {"bound_by", report.links.GetBoundBy()},
@@ -132,6 +148,12 @@ ToJson(const TrainingReport& report)
                       {"classes", classes},
                       {"ports", ports},
                       {"hot_ports", hot}};
+        if (sampled)
+        {
+            j["links"]["hot_port_series"] = {{"start_us", Us(report.hotPortSampleStart)},
+                                             {"period_us", Us(period)},
+                                             {"samples", samples}};
+        }
     }
     return j;
 }

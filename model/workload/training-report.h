@@ -100,8 +100,10 @@ struct TrainingReport
     LinkUsageReport links;                        //!< per link class over the whole run
     std::vector<PortUsage> ports;                 //!< per transmitting port over the run
     std::vector<HotPort> hotPorts;                //!< packet level: hottest switch ports
-    uint64_t events{0};                           //!< simulator events of the run (if known)
-    double wallSeconds{0};                        //!< wall time of the run (if known)
+    Time hotPortSamplePeriod; //!< period of hotPorts' series (zero: not sampled)
+    Time hotPortSampleStart;  //!< when their first sample was taken
+    uint64_t events{0};       //!< simulator events of the run (if known)
+    double wallSeconds{0};    //!< wall time of the run (if known)
 
     /**
      * \param worker a worker
