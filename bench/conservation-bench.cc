@@ -46,45 +46,16 @@ main(int argc, char* argv[])
     cmd.Parse(argc, argv);
     Time::SetResolution(Time::PS);
 
-    uint64_t passed = 0;
-    uint64_t messages = 0;
-    uint64_t bytes = 0;
-    uint64_t delivery = 0;
-    uint64_t credits = 0;
-    uint64_t buffers = 0;
-    uint64_t stalled = 0;
-    uint64_t reordered = 0;
-    uint64_t retransmitted = 0;
-    uint64_t failed = 0;
+    ConservationTotals totals;
     const double start = WallClockSeconds();
     for (uint64_t s = seed; s < seed + scenarios; ++s)
     {
-        RandomFabricScenario scenario(s, maxBytes);
-        ConservationResult r;
-        std::string error;
-        try
-        {
-            scenario.Build();
-            r = scenario.Run();
-        }
-        catch (const std::exception& e)
-        {
-            error = e.what();
-        }
-        Simulator::Destroy();
-        messages += r.messages;
-        bytes += r.bytes;
-        delivery += r.deliveryChecks;
-        credits += r.creditChecks;
-        buffers += r.bufferChecks;
-        stalled += r.creditStalls > 0 ? 1 : 0;
-        reordered += r.reordered;
-        retransmitted += r.retransmitted;
-        const bool ok = error.empty() && r.Passed();
-        passed += ok ? 1 : 0;
+        const ConservationResult r = RandomFabricScenario::RunOnce(s, maxBytes);
+        totals.Add(r);
+        const bool ok = r.Passed();
         if (verbose || !ok)
         {
-            std::cout << (ok ? "ok   " : "FAIL ") << scenario.Describe();
+            std::cout << (ok ? "ok   " : "FAIL ") << r.description;
             if (r.reordered > 0 || r.retransmitted > 0)
             {
                 std::cout << " {reordered " << r.reordered << ", retransmitted " << r.retransmitted
@@ -94,10 +65,9 @@ main(int argc, char* argv[])
         }
         if (!ok)
         {
-            ++failed;
-            if (!error.empty())
+            if (!r.error.empty())
             {
-                std::cout << "  exception: " << error << "\n";
+                std::cout << "  exception: " << r.error << "\n";
             }
             for (const std::string& f : r.fails)
             {
@@ -110,23 +80,23 @@ main(int argc, char* argv[])
                              scenarios,
                              seed,
                              seed + scenarios - 1,
-                             passed,
-                             failed);
+                             totals.passed,
+                             totals.scenarios - totals.passed);
     std::cout << fmt::format("messages {}, bytes {}, scenarios with credit stalls {}, packets "
                              "reordered {}, retransmitted {}\n",
-                             messages,
-                             bytes,
-                             stalled,
-                             reordered,
-                             retransmitted);
+                             totals.messages,
+                             totals.bytes,
+                             totals.stalled,
+                             totals.reordered,
+                             totals.retransmitted);
     std::cout << fmt::format("checks passed: delivery {} queue pairs, credits {} port VLs, "
                              "buffers {} ports and switches\n",
-                             delivery,
-                             credits,
-                             buffers);
+                             totals.delivery,
+                             totals.credits,
+                             totals.buffers);
     std::cout << fmt::format("wall {:.2f} s, {:.0f} scenarios/s, peak RSS {:.0f} MiB\n",
                              wall,
                              scenarios / wall,
                              PeakRssMiB());
-    return failed == 0 ? 0 : 1;
+    return totals.passed == totals.scenarios ? 0 : 1;
 }

@@ -17,6 +17,8 @@
  *
  *   training-run --workload=examples/workloads/llama-70b.yaml --topology=... --iterations=2
  *   training-run --slowdown="ns3::UniformRandomVariable[Min=1|Max=1.3]" --stragglers=5:0:2.0
+ *   training-run --queue-period=10us   (the hottest ports' queue and credit-stall series in
+ *                                       report.json, links.hot_port_series)
  *   training-run --chakra=/tmp/mainjob   (replay the Chakra trace /tmp/mainjob.<rank>.et, as
  *                                         workload-info --chakra-out writes it, or a foreign one)
  */
@@ -29,6 +31,7 @@
 #include <fmt/core.h>
 #include <fstream>
 #include <iostream>
+#include <regex>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -73,6 +76,27 @@ Bytes(double bytes)
                                  : fmt::format("{:.1f} MiB", bytes / 1048576.0);
 }
 
+/**
+ * \param text the --queue-period value: a number and a unit of s, ms, us, ns or ps
+ * \return it as a time (zero: off)
+ */
+Time
+ParseQueuePeriod(const std::string& text)
+{
+    // Checked here because Time's string constructor aborts on what it cannot read.
+    static const std::regex kTime("([0-9]+(\\.[0-9]*)?)(s|ms|us|ns|ps)");
+    if (text == "0")
+    {
+        return Time();
+    }
+    if (!std::regex_match(text, kTime))
+    {
+        throw FabricConfigError("--queue-period",
+                                "\"" + text + "\" is not a time such as 10us (0: off)");
+    }
+    return Time(text);
+}
+
 } // namespace
 
 int
@@ -93,6 +117,7 @@ main(int argc, char* argv[])
     std::string plotDir;
     bool quiet = false;
     bool noFaults = false;
+    std::string queuePeriod = "0";
 
     CommandLine cmd(__FILE__);
     cmd.AddValue("workload", "Workload file (YAML)", workloadFile);
@@ -131,6 +156,10 @@ main(int argc, char* argv[])
     cmd.AddValue("no-faults",
                  "Ignore the topology file's faults section (the fault-free run to compare with)",
                  noFaults);
+    cmd.AddValue("queue-period",
+                 "Sample the switch ports' queue depth and credit stall at this period (e.g. "
+                 "10us) into the report's hot-port series; 0: not sampled",
+                 queuePeriod);
     cmd.Parse(argc, argv);
 
     try
@@ -178,6 +207,7 @@ main(int argc, char* argv[])
 
         TrainingHelper helper;
         helper.SetJobAttribute("Iterations", UintegerValue(iterations));
+        helper.SetJobAttribute("HotPortSamplePeriod", TimeValue(ParseQueuePeriod(queuePeriod)));
         if (!slowdown.empty())
         {
             helper.SetJobAttribute("Slowdown", StringValue(slowdown));
@@ -356,6 +386,14 @@ main(int argc, char* argv[])
                            Us(h.aboveThreshold),
                            h.maxQueueBytes,
                            Us(h.creditStall));
+            }
+            if (r.hotPortSamplePeriod.IsStrictlyPositive() && !r.hotPorts.empty())
+            {
+                fmt::print("# {} samples of their queue and credit stall, one every {:.3f} us "
+                           "from {:.1f} us (report: links.hot_port_series)\n",
+                           r.hotPorts.front().queueSeries.size(),
+                           Us(r.hotPortSamplePeriod),
+                           Us(r.hotPortSampleStart));
             }
         }
         if (perWorker)

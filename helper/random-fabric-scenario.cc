@@ -416,6 +416,41 @@ RandomFabricScenario::SnapshotCredits()
 }
 
 ConservationResult
+RandomFabricScenario::RunOnce(uint64_t seed, uint64_t maxMessageBytes, Time limit)
+{
+    RandomFabricScenario scenario(seed, maxMessageBytes);
+    ConservationResult r;
+    r.seed = seed;
+    try
+    {
+        scenario.Build();
+        r = scenario.Run(limit);
+    }
+    catch (const std::exception& e)
+    {
+        r.error = e.what();
+    }
+    r.description = scenario.Describe();
+    Simulator::Destroy();
+    return r;
+}
+
+void
+ConservationTotals::Add(const ConservationResult& r)
+{
+    ++scenarios;
+    passed += r.Passed() ? 1 : 0;
+    messages += r.messages;
+    bytes += r.bytes;
+    delivery += r.deliveryChecks;
+    credits += r.creditChecks;
+    buffers += r.bufferChecks;
+    stalled += r.creditStalls > 0 ? 1 : 0;
+    reordered += r.reordered;
+    retransmitted += r.retransmitted;
+}
+
+ConservationResult
 RandomFabricScenario::Run(Time limit)
 {
     NS_LOG_FUNCTION(this << limit);

@@ -47,12 +47,35 @@ struct ConservationResult
     uint64_t reordered{0};          //!< packets that arrived early and waited for order
     uint64_t retransmitted{0};      //!< packets sent again (a lossless run needs none)
     std::vector<std::string> fails; //!< one line per failed check
+    std::string description;        //!< what was drawn (RandomFabricScenario::Describe())
+    std::string error;              //!< what Build() or Run() threw, if anything
 
     /** \return true if every check passed */
     bool Passed() const
     {
-        return finished && fails.empty();
+        return finished && fails.empty() && error.empty();
     }
+};
+
+/**
+ * \ingroup ai-fabric
+ * \brief Totals over a sweep of scenarios (the property test's shards, the bench's sweep).
+ */
+struct ConservationTotals
+{
+    uint64_t scenarios{0};     //!< scenarios run
+    uint64_t passed{0};        //!< scenarios whose every check passed
+    uint64_t messages{0};      //!< messages posted
+    uint64_t bytes{0};         //!< bytes posted
+    uint64_t delivery{0};      //!< queue pairs whose delivery checked out
+    uint64_t credits{0};       //!< port VLs whose credits checked out
+    uint64_t buffers{0};       //!< ports (and switches) found empty
+    uint64_t stalled{0};       //!< scenarios that waited for credits somewhere
+    uint64_t reordered{0};     //!< packets that arrived early and waited for order
+    uint64_t retransmitted{0}; //!< packets sent again
+
+    /** \param r one scenario's result, added to the totals */
+    void Add(const ConservationResult& r);
 };
 
 /**
@@ -98,6 +121,18 @@ class RandomFabricScenario
      * \return what the checks found
      */
     ConservationResult Run(Time limit = MilliSeconds(10));
+
+    /**
+     * \brief Build, run and check one scenario, then Simulator::Destroy().
+     * What Build() or Run() throws is caught into the result's error: a sweep goes on.
+     * \param seed the scenario's seed
+     * \param maxMessageBytes the largest message size drawn
+     * \param limit simulated time after which the run counts as stuck
+     * \return what the checks found, with the scenario's description
+     */
+    static ConservationResult RunOnce(uint64_t seed,
+                                      uint64_t maxMessageBytes = 8192,
+                                      Time limit = MilliSeconds(10));
 
     /** \return a one-line description of what Build() drew */
     std::string Describe() const;

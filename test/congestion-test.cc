@@ -33,6 +33,25 @@ class CongestionTest : public FabricTest
 {
 };
 
+/**
+ * \param hosts how many hosts of one H100 and one NDR HCA each
+ * \return them on a 2-level fat-tree of radix-4 NDR switches (two hosts per leaf)
+ */
+Ptr<FabricTopology>
+BuildHostsOnRadix4FatTree(uint32_t hosts)
+{
+    const std::string yaml = "name: hosts\n"
+                             "node-kinds:\n"
+                             "  host: {gpu: H100, gpus: 1, hcas: 1, hca-speed: NDR, hca-width: 4}\n"
+                             "nodes:\n"
+                             "  - {kind: host, count: " +
+                             std::to_string(hosts) +
+                             "}\n"
+                             "fat-tree: {levels: 2, radix: 4, oversubscription: 1, speed: NDR, "
+                             "width: 4}\n";
+    return TopologyHelper().Build(TopologyReader::ReadString(yaml, "topology"));
+}
+
 /// Every fabric port of the simulation.
 std::vector<Ptr<FabricNetDevice>>
 AllPorts()
@@ -395,15 +414,7 @@ TEST_F(CongestionTest, HotPortSeriesShowTheQueueAndAddUpToTheCreditStall)
 {
     // Seven hosts of an 8-host fat-tree write to host 0: its leaf port queues, and the ports
     // feeding that leaf wait for credits.
-    const std::string yaml = "name: incast\n"
-                             "node-kinds:\n"
-                             "  host: {gpu: H100, gpus: 1, hcas: 1, hca-speed: NDR, hca-width: 4}\n"
-                             "nodes:\n"
-                             "  - {kind: host, count: 8}\n"
-                             "fat-tree: {levels: 2, radix: 4, oversubscription: 1, speed: NDR, "
-                             "width: 4}\n";
-    Ptr<FabricTopology> topology =
-        TopologyHelper().Build(TopologyReader::ReadString(yaml, "topology"));
+    Ptr<FabricTopology> topology = BuildHostsOnRadix4FatTree(8);
     FabricHotPorts hot(topology);
     const Time period = MicroSeconds(1);
     hot.StartSampling(period);
@@ -478,15 +489,7 @@ TEST_F(CongestionTest, HotPortSeriesShowTheQueueAndAddUpToTheCreditStall)
 
 TEST_F(CongestionTest, HotPortSamplingStopsWhenNothingElseIsLeft)
 {
-    const std::string yaml = "name: two\n"
-                             "node-kinds:\n"
-                             "  host: {gpu: H100, gpus: 1, hcas: 1, hca-speed: NDR, hca-width: 4}\n"
-                             "nodes:\n"
-                             "  - {kind: host, count: 2}\n"
-                             "fat-tree: {levels: 2, radix: 4, oversubscription: 1, speed: NDR, "
-                             "width: 4}\n";
-    Ptr<FabricTopology> topology =
-        TopologyHelper().Build(TopologyReader::ReadString(yaml, "topology"));
+    Ptr<FabricTopology> topology = BuildHostsOnRadix4FatTree(2);
     FabricHotPorts hot(topology);
     hot.StartSampling(MicroSeconds(1));
     RdmaHelper rdma;

@@ -41,66 +41,39 @@ class ConservationPropertyTest : public FabricTest
      */
     void RunShard(uint64_t shard)
     {
-        uint64_t passed = 0;
-        uint64_t messages = 0;
-        uint64_t bytes = 0;
-        uint64_t delivery = 0;
-        uint64_t credits = 0;
-        uint64_t buffers = 0;
-        uint64_t stalled = 0;
+        ConservationTotals totals;
         uint32_t reported = 0;
         for (uint64_t k = 0; k < SHARD_SCENARIOS; ++k)
         {
             const uint64_t seed = shard * SHARD_SCENARIOS + k + 1;
-            RandomFabricScenario scenario(seed);
-            ConservationResult r;
-            std::string error;
-            try
+            const ConservationResult r = RandomFabricScenario::RunOnce(seed);
+            totals.Add(r);
+            if (r.Passed() || reported++ >= 5)
             {
-                scenario.Build();
-                r = scenario.Run();
-            }
-            catch (const std::exception& e)
-            {
-                error = e.what();
-            }
-            Simulator::Destroy();
-            messages += r.messages;
-            bytes += r.bytes;
-            delivery += r.deliveryChecks;
-            credits += r.creditChecks;
-            buffers += r.bufferChecks;
-            stalled += r.creditStalls > 0 ? 1 : 0;
-            if (error.empty() && r.Passed())
-            {
-                ++passed;
                 continue;
             }
-            if (reported++ < 5)
+            std::ostringstream os;
+            os << "scenario seed " << seed << " failed: " << r.description << "\n";
+            if (!r.error.empty())
             {
-                std::ostringstream os;
-                os << "scenario seed " << seed << " failed: " << scenario.Describe() << "\n";
-                if (!error.empty())
-                {
-                    os << "  exception: " << error << "\n";
-                }
-                for (const std::string& f : r.fails)
-                {
-                    os << "  " << f << "\n";
-                }
-                os << "  reproduce: ./build/conservation-bench --scenarios=1 --seed=" << seed
-                   << " --verbose=1";
-                ADD_FAILURE() << os.str();
+                os << "  exception: " << r.error << "\n";
             }
+            for (const std::string& f : r.fails)
+            {
+                os << "  " << f << "\n";
+            }
+            os << "  reproduce: ./build/conservation-bench --scenarios=1 --seed=" << seed
+               << " --verbose=1";
+            ADD_FAILURE() << os.str();
         }
-        std::cout << "[conservation] shard " << shard << ": " << passed << "/" << SHARD_SCENARIOS
-                  << " scenarios passed; " << messages << " messages, " << bytes << " B, "
-                  << stalled << " scenarios with credit stalls; checks passed: delivery "
-                  << delivery << " queue pairs, "
-                  << "credits " << credits << " port VLs, buffers " << buffers
-                  << " ports and switches\n";
-        RecordProperty("passed", std::to_string(passed));
-        EXPECT_EQ(passed, SHARD_SCENARIOS);
+        std::cout << "[conservation] shard " << shard << ": " << totals.passed << "/"
+                  << SHARD_SCENARIOS << " scenarios passed; " << totals.messages << " messages, "
+                  << totals.bytes << " B, " << totals.stalled
+                  << " scenarios with credit stalls; checks passed: delivery " << totals.delivery
+                  << " queue pairs, credits " << totals.credits << " port VLs, buffers "
+                  << totals.buffers << " ports and switches\n";
+        RecordProperty("passed", std::to_string(totals.passed));
+        EXPECT_EQ(totals.passed, SHARD_SCENARIOS);
     }
 };
 

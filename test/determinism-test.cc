@@ -361,21 +361,27 @@ Record(const std::string& name, const RunHashes& h)
     std::cout << "\n";
 }
 
-} // namespace
-
-TEST_F(DeterminismTest, CollectiveIsBitIdenticalPerSeedWithAndWithoutTracing)
+/**
+ * \brief Run twice without tracing and twice with it, and expect the same report from all
+ * four and the same captures from the two traced runs.
+ * \param name the runs' name in the recorded hashes
+ * \param run RunCollective or RunTraining
+ */
+void
+ExpectBitIdenticalWithAndWithoutTracing(const std::string& name,
+                                        RunHashes (*run)(const RunOptions&))
 {
     RunOptions plain;
     RunOptions traced;
     traced.tracing = true;
-    const RunHashes a = RunCollective(plain);
-    const RunHashes b = RunCollective(plain);
-    const RunHashes c = RunCollective(traced);
-    const RunHashes d = RunCollective(traced);
-    Record("collective.seed1", a);
-    Record("collective.seed1.again", b);
-    Record("collective.seed1.traced", c);
-    Record("collective.seed1.traced.again", d);
+    const RunHashes a = run(plain);
+    const RunHashes b = run(plain);
+    const RunHashes c = run(traced);
+    const RunHashes d = run(traced);
+    Record(name + ".seed1", a);
+    Record(name + ".seed1.again", b);
+    Record(name + ".seed1.traced", c);
+    Record(name + ".seed1.traced.again", d);
     EXPECT_EQ(a.report, b.report) << a.summary;
     EXPECT_EQ(a.report, c.report) << "tracing changed the report";
     EXPECT_EQ(c.report, d.report);
@@ -383,6 +389,13 @@ TEST_F(DeterminismTest, CollectiveIsBitIdenticalPerSeedWithAndWithoutTracing)
     EXPECT_EQ(c.ascii, d.ascii) << "the ascii trace differs between two runs";
     EXPECT_EQ(c.traced, d.traced);
     EXPECT_GT(c.traced, 0u);
+}
+
+} // namespace
+
+TEST_F(DeterminismTest, CollectiveIsBitIdenticalPerSeedWithAndWithoutTracing)
+{
+    ExpectBitIdenticalWithAndWithoutTracing("collective", &RunCollective);
 }
 
 TEST_F(DeterminismTest, CollectiveSeedChangesOnlyWhatIsRandom)
@@ -427,21 +440,7 @@ TEST_F(DeterminismTest, CollectiveSeedChangesOnlyWhatIsRandom)
 
 TEST_F(DeterminismTest, TrainingIsBitIdenticalPerSeedWithAndWithoutTracing)
 {
-    RunOptions plain;
-    RunOptions traced;
-    traced.tracing = true;
-    const RunHashes a = RunTraining(plain);
-    const RunHashes b = RunTraining(plain);
-    const RunHashes c = RunTraining(traced);
-    const RunHashes d = RunTraining(traced);
-    Record("training.seed1", a);
-    Record("training.seed1.again", b);
-    Record("training.seed1.traced", c);
-    Record("training.seed1.traced.again", d);
-    EXPECT_EQ(a.report, b.report) << a.summary;
-    EXPECT_EQ(a.report, c.report) << "tracing changed the report";
-    EXPECT_EQ(c.pcap, d.pcap);
-    EXPECT_EQ(c.ascii, d.ascii);
+    ExpectBitIdenticalWithAndWithoutTracing("training", &RunTraining);
 }
 
 TEST_F(DeterminismTest, TrainingSeedChangesOnlyTheStragglers)

@@ -354,6 +354,58 @@ TEST(TrainingTest, ReportAndTimelineAreValidJson)
     EXPECT_GT(spans, 0u);
 }
 
+TEST(TrainingTest, ReportCarriesTheHotPortSeriesWhenSampled)
+{
+    // Two data-parallel replicas on one leaf: their all-reduce queues at the leaf's ports.
+    const std::string work = TinyWorkload("tp: 1, pp: 1, dp: 2, bucket-size: 8MiB", 4);
+    const Time period = MicroSeconds(5);
+    const JobRun run = RunJob(HostsTopology(2),
+                              work,
+                              "packet",
+                              1,
+                              [period](Ptr<TrainingJob> job, ApplicationContainer&) {
+                                  job->SetAttribute("HotPortSamplePeriod", TimeValue(period));
+                              });
+    std::stringstream report;
+    run.report.WriteJson(report);
+    const auto links = nlohmann::json::parse(report.str())["packet"]["links"];
+    ASSERT_TRUE(links.contains("hot_port_series"));
+    const auto& series = links["hot_port_series"];
+    EXPECT_DOUBLE_EQ(series["period_us"].get<double>(), 5.0);
+    // One sample at the start, then one every period until the job's last iteration ends.
+    const double duration = links["duration_us"].get<double>();
+    const auto samples = series["samples"].get<size_t>();
+    EXPECT_GE(samples + 1, static_cast<size_t>(duration / 5.0));
+    EXPECT_LE(samples, static_cast<size_t>(duration / 5.0) + 2);
+    ASSERT_GT(links["hot_ports"].size(), 0u);
+    for (const auto& port : links["hot_ports"])
+    {
+        const auto& queue = port["queue_bytes_series"];
+        const auto& stall = port["credit_stall_series"];
+        ASSERT_EQ(queue.size(), samples) << port["port"];
+        ASSERT_EQ(stall.size(), samples) << port["port"];
+        double stalled = 0;
+        for (size_t i = 0; i < samples; ++i)
+        {
+            EXPECT_LE(queue[i].get<uint64_t>(), port["max_queue_bytes"].get<uint64_t>());
+            EXPECT_GE(stall[i].get<double>(), 0.0);
+            EXPECT_LE(stall[i].get<double>(), 1.0);
+            stalled += stall[i].get<double>() * 5.0;
+        }
+        // The series cover the run up to its last sample: never more stall than the total.
+        EXPECT_LE(stalled, port["credit_stall_us"].get<double>() + 1e-6) << port["port"];
+    }
+
+    // Not sampled by default: no series in the report.
+    const JobRun plain = RunJob(HostsTopology(2), work, "packet");
+    std::stringstream plainReport;
+    plain.report.WriteJson(plainReport);
+    const auto plainLinks = nlohmann::json::parse(plainReport.str())["packet"]["links"];
+    EXPECT_FALSE(plainLinks.contains("hot_port_series"));
+    ASSERT_GT(plainLinks["hot_ports"].size(), 0u);
+    EXPECT_FALSE(plainLinks["hot_ports"][0].contains("queue_bytes_series"));
+}
+
 TEST(TrainingTest, BadSetupIsAClearError)
 {
     Ptr<FabricTopology> topology =

@@ -6,7 +6,8 @@
 # the input in build-asan/fuzz/artifacts/; turn each into a file of test/fuzz/regressions/
 # (test/fuzz-regression-test.cc replays them in every build).
 #
-#   tools/fuzz.sh                 # smoke: every target for FUZZ_SECONDS (20) seconds
+#   tools/fuzz.sh                 # smoke: every target for FUZZ_SECONDS (20) seconds, seed
+#                                 # FUZZ_SEED (1)
 #   tools/fuzz.sh long [RUNS]     # every target for RUNS inputs (default 1000000), in turn
 #   tools/fuzz.sh long RUNS NAME  # one target
 set -euo pipefail
@@ -60,7 +61,8 @@ for target in "${targets[@]}"; do
     if [[ $mode == long ]]; then
         flags+=(-runs="$runs")
     else
-        flags+=(-max_total_time="${FUZZ_SECONDS:-20}")
+        # A fixed seed: a smoke run that fails in CI replays the same mutations here.
+        flags+=(-max_total_time="${FUZZ_SECONDS:-20}" -seed="${FUZZ_SEED:-1}")
     fi
     echo "=== fuzz: $target ($mode)"
     if ! build-asan/test/fuzz/"$target"-fuzz "${flags[@]}" "$work/corpus/$target" \
