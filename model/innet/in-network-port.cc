@@ -6,13 +6,45 @@
 
 #include "in-network-port.h"
 
+#include "ns3/fabric-upper-headers.h"
 #include "ns3/ib-bth-header.h"
+#include "ns3/ib-reth-header.h"
 #include "ns3/log.h"
 
 namespace ns3
 {
 
 NS_LOG_COMPONENT_DEFINE("InNetworkPort");
+
+namespace
+{
+
+/**
+ * \param packet a packet of protocol 2 (the RDMA engine's and the in-network ports'): a BTH
+ * first
+ * \return the bytes of its transport headers: the BTH, the extended headers its opcode
+ * implies, and the SharpHeader of in-network packets (NVLS requests and data for a switch's
+ * engine or a GPU's endpoint), which on NVLink too is address and command
+ */
+uint32_t
+BthLedHeaderBytes(Ptr<const Packet> packet)
+{
+    IbBthHeader bth;
+    packet->PeekHeader(bth);
+    const uint8_t op = bth.GetOpcode();
+    const uint32_t qp = bth.GetDestQp();
+    const bool inNetwork = qp == InNetworkPort::SWITCH_QPN || qp == InNetworkPort::ENDPOINT_QPN;
+    return IbBthHeader::SIZE + (IbOpcodeHasReth(op) ? IbRethHeader::SIZE : 0) +
+           (IbOpcodeHasImmediate(op) ? 4 : 0) + (IbOpcodeHasAeth(op) ? 4 : 0) +
+           (inNetwork ? SharpHeader::SIZE : 0);
+}
+
+/// Registered where the in-network header is known: the only layer that sees every header
+/// protocol 2 may carry. The RDMA engine uses the same protocol number.
+[[maybe_unused]] const bool g_bthLedHeadersRegistered =
+    FabricUpperHeaders::Register(InNetworkPort::PROTOCOL, &BthLedHeaderBytes);
+
+} // namespace
 
 void
 InNetworkPort::Attach(Ptr<FabricNetDevice> port, bool own, uint8_t sl)

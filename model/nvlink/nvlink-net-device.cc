@@ -11,7 +11,7 @@
 
 #include "ns3/data-rate.h"
 #include "ns3/fabric-config-error.h"
-#include "ns3/ib-bth-header.h"
+#include "ns3/fabric-upper-headers.h"
 #include "ns3/log.h"
 #include "ns3/uinteger.h"
 
@@ -21,31 +21,6 @@ namespace ns3
 NS_LOG_COMPONENT_DEFINE("NvlinkNetDevice");
 
 NS_OBJECT_ENSURE_REGISTERED(NvlinkNetDevice);
-
-namespace
-{
-/// Protocol number of upper-layer packets that start with a BTH.
-constexpr uint16_t PROTOCOL_BTH = 2;
-
-/**
- * \param packet an upper-layer packet starting with a BTH
- * \return the bytes of its transport headers: BTH and the extended headers its opcode implies
- */
-uint32_t
-TransportHeaderBytes(Ptr<const Packet> packet)
-{
-    IbBthHeader bth;
-    packet->PeekHeader(bth);
-    const uint8_t op = bth.GetOpcode();
-    // In-network packets (NVLS requests and data, for the switch's engine at QP 0xFFFF01 or a
-    // GPU's endpoint at 0xFFFF02) carry their 20-byte in-network header (SharpHeader) after the
-    // BTH: on NVLink that too is address and command, in the header flits.
-    const uint32_t qp = bth.GetDestQp();
-    const uint32_t inNetwork = qp == 0xFFFF01 || qp == 0xFFFF02 ? 20 : 0;
-    return IbBthHeader::SIZE + (IbOpcodeHasReth(op) ? 16 : 0) + (IbOpcodeHasImmediate(op) ? 4 : 0) +
-           (IbOpcodeHasAeth(op) ? 4 : 0) + inNetwork;
-}
-} // namespace
 
 TypeId
 NvlinkNetDevice::GetTypeId()
@@ -173,8 +148,9 @@ NvlinkNetDevice::AddFraming(Ptr<Packet> packet,
                             uint16_t protocol)
 {
     const uint32_t upper = packet->GetSize();
-    // What the transport's headers say travels in the NVLink header flits on real hardware.
-    const uint32_t headers = protocol == PROTOCOL_BTH ? TransportHeaderBytes(packet) : 0;
+    // The transport's headers travel in the NVLink header flits on real hardware; the layer
+    // that owns the protocol number says how many bytes they are.
+    const uint32_t headers = FabricUpperHeaders::GetBytes(protocol, packet);
     const uint32_t data = upper - std::min(upper, headers);
     if (data > 0xFFFF)
     {

@@ -6,8 +6,7 @@
 
 #include "fabric-traffic-sink.h"
 
-#include "fabric-net-device.h"
-
+#include "ns3/fabric-net-device.h"
 #include "ns3/ib-bth-header.h"
 #include "ns3/ib-reth-header.h"
 #include "ns3/log.h"

@@ -6,9 +6,8 @@
 
 #include "fabric-traffic-generator.h"
 
-#include "fabric-net-device.h"
-
 #include "ns3/fabric-config-error.h"
+#include "ns3/fabric-net-device.h"
 #include "ns3/ib-bth-header.h"
 #include "ns3/ib-reth-header.h"
 #include "ns3/log.h"
