@@ -53,6 +53,38 @@ FromMac16(const Address& address)
 
 NS_OBJECT_ENSURE_REGISTERED(FabricNetDevice);
 
+/// A port's next transmit decision (FabricNetDevice::TransmitNext), reused (FabricEventPool).
+class FabricNetDevice::DecisionEvent : public EventImpl
+{
+  public:
+    FabricNetDevice* m_device{nullptr}; //!< the port
+
+  protected:
+    void Notify() override
+    {
+        m_device->TransmitNext();
+    }
+};
+
+/// A packet's arrival at the far end of a cable (FabricNetDevice::Receive), reused.
+class FabricNetDevice::ArrivalEvent : public EventImpl
+{
+  public:
+    FabricNetDevice* m_device{nullptr}; //!< the receiving port
+    Ptr<Packet> m_packet;               //!< the packet (let go of when it is handed over)
+    uint32_t m_bytes{0};                //!< its wire size
+    uint16_t m_dst{0};                  //!< its destination address
+    uint8_t m_sl{0};                    //!< its service level
+    uint8_t m_vl{0};                    //!< the VL it crossed the cable on
+    Time m_txTime;                      //!< its serialisation time
+
+  protected:
+    void Notify() override
+    {
+        m_device->Receive(std::move(m_packet), m_bytes, m_dst, m_sl, m_vl, m_txTime);
+    }
+};
+
 TypeId
 FabricNetDevice::GetTypeId()
 {
@@ -180,8 +212,14 @@ void
 FabricNetDevice::DoDispose()
 {
     NS_LOG_FUNCTION(this);
-    m_txEvent.Cancel();
+    if (m_decisionPending)
+    {
+        m_txEvent->Cancel();
+    }
     m_decisionPending = false;
+    m_txEvent = nullptr;
+    m_decisionEvents.Clear();
+    m_arrivalEvents.Clear();
     m_node = nullptr;
     m_channel = nullptr;
     m_peer = nullptr;
@@ -637,7 +675,7 @@ FabricNetDevice::ScheduleDecision(Time at)
         {
             return; // an earlier or equal decision is already due
         }
-        m_txEvent.Cancel(); // e.g. a wait for credits, overtaken by a packet that can go now
+        m_txEvent->Cancel(); // e.g. a wait for credits, overtaken by a packet that can go now
         m_decisionPending = false;
     }
     const Time now = Simulator::Now();
@@ -648,7 +686,9 @@ FabricNetDevice::ScheduleDecision(Time at)
     }
     // Schedule() keeps the caller's context: an FCP's wake-up is filed from the peer's node.
     // Only log prefixes see the difference; the event runs this port's code at the right time.
-    m_txEvent = Simulator::Schedule(at - now, &FabricNetDevice::TransmitNext, this);
+    m_txEvent = m_decisionEvents.Take();
+    m_txEvent->m_device = this;
+    Simulator::Schedule(at - now, Ptr<EventImpl>(m_txEvent));
     m_decisionPending = true;
     m_decisionAt = at;
 }
@@ -780,16 +820,18 @@ FabricNetDevice::TransmitNext()
         rxOffset =
             m_peer->m_switch->GetLatency() + (m_peer->m_switch->IsCutThrough() ? Time() : txTime);
     }
+    ArrivalEvent* arrival = m_arrivalEvents.Take();
+    arrival->m_device = m_peer;
+    arrival->m_packet = frame.packet;
+    arrival->m_bytes = frame.bytes;
+    arrival->m_dst = frame.dst;
+    arrival->m_sl = frame.sl;
+    arrival->m_vl = vl;
+    arrival->m_txTime = txTime;
+    // The simulator takes a reference of its own (GetPointer), the pool keeps its one.
     Simulator::ScheduleWithContext(m_peerNodeId,
                                    start - now + m_delay + rxOffset,
-                                   &FabricNetDevice::Receive,
-                                   m_peer,
-                                   frame.packet,
-                                   frame.bytes,
-                                   frame.dst,
-                                   frame.sl,
-                                   vl,
-                                   txTime);
+                                   GetPointer(Ptr<EventImpl>(arrival)));
 
     m_inTransmit = false;
     if (m_group)

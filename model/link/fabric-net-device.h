@@ -8,6 +8,7 @@
 #define FABRIC_NET_DEVICE_H
 
 #include "credit-flow-control.h"
+#include "fabric-event-pool.h"
 #include "vl-arbiter.h"
 
 #include "ns3/data-rate.h"
@@ -586,10 +587,14 @@ class FabricNetDevice : public NetDevice
     uint32_t m_txQueued{0};                          //!< packets in all transmit queues
     CreditSender m_credits;                          //!< sender-side credit state
     CreditReceiver m_rxBuffer;                       //!< input buffers
-    Time m_wireFreeAt;                 //!< when the wire finishes what it has committed
-    Time m_fcpTxTime;                  //!< serialisation of one 6-byte FCP
-    EventId m_txEvent;                 //!< next transmit decision
-    bool m_decisionPending{false};     //!< m_txEvent is scheduled (cheaper than IsRunning())
+    Time m_wireFreeAt; //!< when the wire finishes what it has committed
+    Time m_fcpTxTime;  //!< serialisation of one 6-byte FCP
+    class DecisionEvent;
+    class ArrivalEvent;
+    FabricEventPool<DecisionEvent> m_decisionEvents; //!< transmit decisions, reused
+    FabricEventPool<ArrivalEvent> m_arrivalEvents;   //!< arrivals at the peer, reused
+    DecisionEvent* m_txEvent{nullptr}; //!< next transmit decision, when m_decisionPending
+    bool m_decisionPending{false};     //!< m_txEvent is scheduled
     Time m_decisionAt;                 //!< when m_txEvent is due
     uint32_t m_lastTxBytes{0};         //!< size of the last packet sent
     Time m_lastTxTime;                 //!< its serialisation time
