@@ -88,6 +88,11 @@ rsync -r --links --checksum --delete --exclude=/.git --exclude=/build --exclude=
     "$module_dir/" contrib/ai-fabric/
 
 step "configure (profile $profile, only ai-fabric and its dependencies)"
+# A reused tree keeps the forwarding headers ns-3 wrote into build/include/ns3, and configure
+# does not rewrite them: drop the module's, so a header that moved is not looked for where it was.
+if [[ -d build/include/ns3 ]]; then
+    grep -lF "contrib/ai-fabric/" build/include/ns3/*.h 2>/dev/null | xargs -r rm -f
+fi
 ./ns3 configure -d "$profile" --enable-modules=ai-fabric --enable-examples --enable-tests \
     --filter-module-examples-and-tests=ai-fabric --disable-python-bindings --disable-gtk \
     --disable-mpi </dev/null
