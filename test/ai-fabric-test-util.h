@@ -10,7 +10,9 @@
 #include "ns3/nstime.h"
 #include "ns3/simulator.h"
 
+#include <cstdint>
 #include <gtest/gtest.h>
+#include <string>
 
 namespace ns3
 {
@@ -38,6 +40,25 @@ class FabricTest : public ::testing::Test
         Simulator::Destroy();
     }
 };
+
+/**
+ * \param hosts how many hosts, of one H100 GPU and one NDR 4x HCA each
+ * \param radix ports per switch (hosts per leaf: radix / 2)
+ * \return the topology YAML of the hosts on a 2-level non-blocking NDR fat-tree
+ */
+inline std::string
+HostsOnFatTreeYaml(uint32_t hosts, uint32_t radix)
+{
+    return "name: hosts\n"
+           "node-kinds:\n"
+           "  host: {gpu: H100, gpus: 1, hcas: 1, hca-speed: NDR, hca-width: 4}\n"
+           "nodes:\n"
+           "  - {kind: host, count: " +
+           std::to_string(hosts) +
+           "}\n"
+           "fat-tree: {levels: 2, radix: " +
+           std::to_string(radix) + ", oversubscription: 1, speed: NDR, width: 4}\n";
+}
 
 } // namespace ns3
 

@@ -33,25 +33,6 @@ class CongestionTest : public FabricTest
 {
 };
 
-/**
- * \param hosts how many hosts of one H100 and one NDR HCA each
- * \return them on a 2-level fat-tree of radix-4 NDR switches (two hosts per leaf)
- */
-Ptr<FabricTopology>
-BuildHostsOnRadix4FatTree(uint32_t hosts)
-{
-    const std::string yaml = "name: hosts\n"
-                             "node-kinds:\n"
-                             "  host: {gpu: H100, gpus: 1, hcas: 1, hca-speed: NDR, hca-width: 4}\n"
-                             "nodes:\n"
-                             "  - {kind: host, count: " +
-                             std::to_string(hosts) +
-                             "}\n"
-                             "fat-tree: {levels: 2, radix: 4, oversubscription: 1, speed: NDR, "
-                             "width: 4}\n";
-    return TopologyHelper().Build(TopologyReader::ReadString(yaml, "topology"));
-}
-
 /// Every fabric port of the simulation.
 std::vector<Ptr<FabricNetDevice>>
 AllPorts()
@@ -414,7 +395,8 @@ TEST_F(CongestionTest, HotPortSeriesShowTheQueueAndAddUpToTheCreditStall)
 {
     // Seven hosts of an 8-host fat-tree write to host 0: its leaf port queues, and the ports
     // feeding that leaf wait for credits.
-    Ptr<FabricTopology> topology = BuildHostsOnRadix4FatTree(8);
+    Ptr<FabricTopology> topology =
+        TopologyHelper().Build(TopologyReader::ReadString(HostsOnFatTreeYaml(8, 4), "topology"));
     FabricHotPorts hot(topology);
     const Time period = MicroSeconds(1);
     hot.StartSampling(period);
@@ -489,7 +471,8 @@ TEST_F(CongestionTest, HotPortSeriesShowTheQueueAndAddUpToTheCreditStall)
 
 TEST_F(CongestionTest, HotPortSamplingStopsWhenNothingElseIsLeft)
 {
-    Ptr<FabricTopology> topology = BuildHostsOnRadix4FatTree(2);
+    Ptr<FabricTopology> topology =
+        TopologyHelper().Build(TopologyReader::ReadString(HostsOnFatTreeYaml(2, 4), "topology"));
     FabricHotPorts hot(topology);
     hot.StartSampling(MicroSeconds(1));
     RdmaHelper rdma;

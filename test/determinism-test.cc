@@ -112,13 +112,7 @@ struct RunOptions
 };
 
 /// Four hosts of one H100 and one NDR HCA each, on a two-level fat-tree (two leaves).
-const char* const HOSTS_TOPOLOGY =
-    "name: hosts\n"
-    "node-kinds:\n"
-    "  host: {gpu: H100, gpus: 1, hcas: 1, hca-speed: NDR, hca-width: 4}\n"
-    "nodes:\n"
-    "  - {kind: host, count: 4}\n"
-    "fat-tree: {levels: 2, radix: 4, oversubscription: 1, speed: NDR, width: 4}\n";
+const std::string HOSTS_TOPOLOGY = HostsOnFatTreeYaml(4, 4);
 
 /// A scratch file name for a capture.
 std::string
@@ -391,6 +385,36 @@ ExpectBitIdenticalWithAndWithoutTracing(const std::string& name,
     EXPECT_GT(c.traced, 0u);
 }
 
+/// Three runs of one scenario: seed run 1 twice, then run 2.
+struct SeedRuns
+{
+    RunHashes run1;      //!< run number 1
+    RunHashes run1Again; //!< run number 1 again
+    RunHashes run2;      //!< run number 2
+};
+
+/**
+ * \brief Run a scenario with run number 1 twice and with run number 2 once, and record them.
+ * \param name the runs' name in the recorded hashes
+ * \param run RunCollective or RunTraining
+ * \param options the scenario (its run number is set here)
+ * \return the three runs' hashes
+ */
+SeedRuns
+RunPerSeed(const std::string& name, RunHashes (*run)(const RunOptions&), RunOptions options)
+{
+    SeedRuns r;
+    options.run = 1;
+    r.run1 = run(options);
+    r.run1Again = run(options);
+    options.run = 2;
+    r.run2 = run(options);
+    Record(name + ".run1", r.run1);
+    Record(name + ".run1.again", r.run1Again);
+    Record(name + ".run2", r.run2);
+    return r;
+}
+
 } // namespace
 
 TEST_F(DeterminismTest, CollectiveIsBitIdenticalPerSeedWithAndWithoutTracing)
@@ -422,20 +446,14 @@ TEST_F(DeterminismTest, CollectiveSeedChangesOnlyWhatIsRandom)
     Record("collective.alltoall.adaptive.run2", ar2);
     EXPECT_NE(a2a.report, ar1.report) << "adaptive routing rerouted nothing";
     EXPECT_EQ(ar1.report, ar2.report) << "adaptive routing depends on the seed";
-    seed1.allToAll = seed2.allToAll = false;
 
     // Bit errors are random: the seed decides which packets are corrupted and resent.
-    seed1.adaptive = seed2.adaptive = false;
-    seed1.ber = seed2.ber = 1e-7;
-    const RunHashes ber1 = RunCollective(seed1);
-    const RunHashes ber1Again = RunCollective(seed1);
-    const RunHashes ber2 = RunCollective(seed2);
-    Record("collective.ber.run1", ber1);
-    Record("collective.ber.run1.again", ber1Again);
-    Record("collective.ber.run2", ber2);
-    EXPECT_EQ(ber1.report, ber1Again.report) << "bit errors are not reproducible per seed";
-    EXPECT_NE(ber1.report, ber2.report) << "the seed does not reach the bit errors";
-    EXPECT_NE(ber1.report, base1.report) << "no bit error happened";
+    RunOptions errors;
+    errors.ber = 1e-7;
+    const SeedRuns ber = RunPerSeed("collective.ber", &RunCollective, errors);
+    EXPECT_EQ(ber.run1.report, ber.run1Again.report) << "bit errors are not reproducible per seed";
+    EXPECT_NE(ber.run1.report, ber.run2.report) << "the seed does not reach the bit errors";
+    EXPECT_NE(ber.run1.report, base1.report) << "no bit error happened";
 }
 
 TEST_F(DeterminismTest, TrainingIsBitIdenticalPerSeedWithAndWithoutTracing)
@@ -454,14 +472,10 @@ TEST_F(DeterminismTest, TrainingSeedChangesOnlyTheStragglers)
     Record("training.static.run2", base2);
     EXPECT_EQ(base1.report, base2.report);
 
-    seed1.stragglers = seed2.stragglers = true;
-    const RunHashes slow1 = RunTraining(seed1);
-    const RunHashes slow1Again = RunTraining(seed1);
-    const RunHashes slow2 = RunTraining(seed2);
-    Record("training.stragglers.run1", slow1);
-    Record("training.stragglers.run1.again", slow1Again);
-    Record("training.stragglers.run2", slow2);
-    EXPECT_EQ(slow1.report, slow1Again.report);
-    EXPECT_NE(slow1.report, slow2.report) << "the seed does not reach the stragglers";
-    EXPECT_NE(slow1.report, base1.report);
+    RunOptions slowdown;
+    slowdown.stragglers = true;
+    const SeedRuns slow = RunPerSeed("training.stragglers", &RunTraining, slowdown);
+    EXPECT_EQ(slow.run1.report, slow.run1Again.report);
+    EXPECT_NE(slow.run1.report, slow.run2.report) << "the seed does not reach the stragglers";
+    EXPECT_NE(slow.run1.report, base1.report);
 }

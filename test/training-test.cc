@@ -6,6 +6,8 @@
 
 // TrainingJob and TrainingApplication: the replay of an execution graph over both backends.
 
+#include "ai-fabric-test-util.h"
+
 #include "ns3/ai-fabric-module.h"
 #include "ns3/core-module.h"
 #include "ns3/network-module.h"
@@ -24,14 +26,7 @@ namespace
 std::string
 HostsTopology(uint32_t hosts)
 {
-    return "name: hosts\n"
-           "node-kinds:\n"
-           "  host: {gpu: H100, gpus: 1, hcas: 1, hca-speed: NDR, hca-width: 4}\n"
-           "nodes:\n"
-           "  - {kind: host, count: " +
-           std::to_string(hosts) +
-           "}\n"
-           "fat-tree: {levels: 2, radix: 8, oversubscription: 1, speed: NDR, width: 4}\n";
+    return HostsOnFatTreeYaml(hosts, 8);
 }
 
 /// A small transformer with a parallelism block.
