@@ -155,7 +155,9 @@ NvlinkHelper::InstallBoard(const NvlinkBoardSpec& spec, NodeContainer gpus)
     NvlinkBoard board;
     board.spec = spec;
     board.gpus = gpus;
-    board.switches.Create(static_cast<uint32_t>(spec.linksPerSwitch.size()));
+    // On the GPUs' simulator process: NVLink cables never cross a partition.
+    board.switches.Create(static_cast<uint32_t>(spec.linksPerSwitch.size()),
+                          gpus.GetN() > 0 ? gpus.Get(0)->GetSystemId() : 0);
     if (spec.nvls && spec.generation < NvlinkGeneration::NVLINK4)
     {
         throw FabricConfigError(where,

@@ -96,6 +96,16 @@ TopologyHelper::SetDatelines(bool datelines)
     m_datelines = datelines;
 }
 
+void
+TopologyHelper::SetSystemCount(uint32_t systems)
+{
+    if (systems == 0)
+    {
+        throw FabricConfigError("TopologyHelper", "SetSystemCount needs at least one system");
+    }
+    m_systems = systems;
+}
+
 const TopologyDescription&
 TopologyHelper::GetDescription() const
 {
@@ -147,9 +157,10 @@ struct Hca
 class Builder
 {
   public:
-    Builder(const TopologyDescription& d, bool datelines)
+    Builder(const TopologyDescription& d, bool datelines, uint32_t systems)
         : m_d(d),
           m_datelines(datelines),
+          m_systems(systems),
           m_topo(CreateObject<FabricTopology>())
     {
         m_topo->SetDescription(d);
@@ -206,8 +217,32 @@ class Builder
     void BuildDimensions();
     void BuildExplicit();
 
+    /**
+     * \param index a node's place among count alike (servers, leaves, spines...)
+     * \param count how many there are
+     * \return the system (simulator process) it goes to: consecutive blocks
+     */
+    uint32_t SystemOf(uint32_t index, uint32_t count) const
+    {
+        return static_cast<uint32_t>(static_cast<uint64_t>(index) * m_systems / count);
+    }
+
+    /**
+     * \brief Add count new nodes, node i on SystemOf(i, count).
+     * \param nodes where to add them
+     * \param count how many
+     */
+    void CreateNodes(NodeContainer& nodes, uint32_t count) const
+    {
+        for (uint32_t i = 0; i < count; ++i)
+        {
+            nodes.Add(CreateObject<Node>(SystemOf(i, count)));
+        }
+    }
+
     const TopologyDescription& m_d;
     bool m_datelines;
+    uint32_t m_systems; //!< simulator processes
     Ptr<FabricTopology> m_topo;
     std::vector<Hca> m_hcas;
     double m_bisection{0}; //!< bits/s per direction
@@ -261,13 +296,18 @@ Builder::BuildServers()
     {
         rails = k.memory ? rails : std::max(rails, k.hcas);
     }
+    uint32_t servers = 0;
+    for (const auto& group : m_d.groups)
+    {
+        servers += group.count;
+    }
     for (const auto& group : m_d.groups)
     {
         const NodeKindSpec& kind = m_d.kinds.at(group.kind);
         for (uint32_t n = 0; n < group.count; ++n, ++server)
         {
             NodeContainer gpus;
-            gpus.Create(kind.gpus);
+            gpus.Create(kind.gpus, SystemOf(server, servers)); // the NVSwitches follow them
             const std::string prefix = "s" + std::to_string(server) + ".";
             std::vector<uint32_t> ranks;
             for (uint32_t g = 0; g < kind.gpus; ++g)
@@ -439,7 +479,7 @@ Builder::BuildFatTree()
     std::vector<uint16_t> hcaLeafPort;
     CableLeaves(leafHcas, ib, leafNodes, hcaLeaf, hcaLeafPort);
     NodeContainer spineNodes;
-    spineNodes.Create(spines);
+    CreateNodes(spineNodes, spines);
     ib.InstallSwitch(spineNodes);
     for (uint32_t s = 0; s < spines; ++s)
     {
@@ -537,7 +577,7 @@ Builder::CableLeaves(const std::vector<std::vector<uint32_t>>& leafHcas,
     const auto leaves = static_cast<uint32_t>(leafHcas.size());
     ib.SetChannelAttribute("Delay", TimeValue(ft.linkDelay));
     ib.SetSwitchAttribute("PortToPortLatency", TimeValue(ft.switchLatency));
-    leafNodes.Create(leaves);
+    CreateNodes(leafNodes, leaves);
     ib.InstallSwitch(leafNodes);
     for (uint32_t l = 0; l < leaves; ++l)
     {
@@ -605,9 +645,9 @@ Builder::BuildThreeLevels(const std::vector<std::vector<uint32_t>>& leafHcas,
     std::vector<uint16_t> hcaLeafPort;
     CableLeaves(leafHcas, ib, leafNodes, hcaLeaf, hcaLeafPort);
     NodeContainer aggNodes;
-    aggNodes.Create(pods * aggs);
+    CreateNodes(aggNodes, pods * aggs);
     NodeContainer coreNodes;
-    coreNodes.Create(aggs * perPod); // plane j holds perPod cores
+    CreateNodes(coreNodes, aggs * perPod); // plane j holds perPod cores
     ib.InstallSwitch(aggNodes);
     ib.InstallSwitch(coreNodes);
     for (uint32_t a = 0; a < aggNodes.GetN(); ++a)
@@ -758,9 +798,9 @@ Builder::BuildDimensions()
                       (dim.block == BlockType::FULLY_CONNECTED ? dim.size - 1 : 2);
     }
     NodeContainer gpus;
-    gpus.Create(n);
+    CreateNodes(gpus, n);
     NodeContainer routers;
-    routers.Create(n);
+    CreateNodes(routers, n); // router i with GPU i
     std::vector<Ptr<FabricSwitch>> router(n);
     std::vector<uint16_t> routerGpuPort(n);
     // Ring ports carry two VLs (datelines); every port of the topology gets the same count.
@@ -894,7 +934,7 @@ Builder::BuildDimensions()
                 {
                     continue;
                 }
-                Ptr<Node> swNode = CreateObject<Node>();
+                Ptr<Node> swNode = CreateObject<Node>(SystemOf(r, n)); // with its line's first
                 Ptr<FabricSwitch> sw;
                 if (tech == FabricLinkType::NVLINK)
                 {
@@ -1043,7 +1083,8 @@ Builder::BuildExplicit()
     std::vector<Ptr<FabricSwitch>> order;
     for (const auto& spec : m_d.switches)
     {
-        Ptr<Node> node = CreateObject<Node>();
+        Ptr<Node> node = CreateObject<Node>(SystemOf(static_cast<uint32_t>(order.size()),
+                                                     static_cast<uint32_t>(m_d.switches.size())));
         Ptr<FabricSwitch> sw;
         if (spec.type == FabricLinkType::NVLINK)
         {
@@ -1270,7 +1311,7 @@ Ptr<FabricTopology>
 TopologyHelper::Build(const TopologyDescription& description) const
 {
     description.Validate();
-    Builder builder(description, m_datelines);
+    Builder builder(description, m_datelines, m_systems);
     return builder.Run();
 }
 

@@ -57,6 +57,16 @@ class TopologyHelper
      * \param datelines false to route rings without datelines (for studying deadlock)
      */
     void SetDatelines(bool datelines);
+    /**
+     * \brief Spread the nodes over this many simulator processes (ns-3 system ids, for
+     * the MPI engine). Cuts fall on InfiniBand cables only: a server's GPUs, NVSwitches and
+     * HCAs share one system; servers go in consecutive blocks, and each switch layer of the
+     * fat-tree is split in blocks the same way (leaf k of K on system k x systems / K).
+     * Dimension topologies split their GPUs (with their routers) in consecutive blocks,
+     * explicit switches in order. Default 1: every node on system 0.
+     * \param systems processes (>= 1), e.g. MpiInterface::GetSize()
+     */
+    void SetSystemCount(uint32_t systems);
 
     /** \return the description built so far */
     const TopologyDescription& GetDescription() const;
@@ -73,6 +83,7 @@ class TopologyHelper
   private:
     TopologyDescription m_description; //!< what the methods added
     bool m_datelines{true};            //!< break ring cycles with a second VL
+    uint32_t m_systems{1};             //!< simulator processes to spread the nodes over
 };
 
 } // namespace ns3

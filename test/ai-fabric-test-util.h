@@ -7,11 +7,16 @@
 #ifndef AI_FABRIC_TEST_UTIL_H
 #define AI_FABRIC_TEST_UTIL_H
 
+#include "ns3/fabric-net-device.h"
+#include "ns3/fabric-switch.h"
+#include "ns3/node-list.h"
+#include "ns3/node.h"
 #include "ns3/nstime.h"
 #include "ns3/simulator.h"
 
 #include <cstdint>
 #include <gtest/gtest.h>
+#include <sstream>
 #include <string>
 
 namespace ns3
@@ -58,6 +63,38 @@ HostsOnFatTreeYaml(uint32_t hosts, uint32_t radix)
            "}\n"
            "fat-tree: {levels: 2, radix: " +
            std::to_string(radix) + ", oversubscription: 1, speed: NDR, width: 4}\n";
+}
+
+/**
+ * \brief Every port's counters, one line each, in node and interface order: what the fabric
+ * did, beside the report.
+ * \return the text
+ */
+inline std::string
+PortCountersDigest()
+{
+    std::ostringstream os;
+    for (uint32_t n = 0; n < NodeList::GetNNodes(); ++n)
+    {
+        Ptr<Node> node = NodeList::GetNode(n);
+        for (uint32_t d = 0; d < node->GetNDevices(); ++d)
+        {
+            Ptr<FabricNetDevice> port = DynamicCast<FabricNetDevice>(node->GetDevice(d));
+            if (!port)
+            {
+                continue;
+            }
+            os << n << "/" << d << " tx " << port->GetTxPackets() << " " << port->GetTxBytes()
+               << " rx " << port->GetRxPackets() << " " << port->GetRxBytes() << " busy "
+               << port->GetTxBusyTime().GetTimeStep() << " fcp " << port->GetFlowControlPackets()
+               << " crc " << port->GetRxCrcErrors() << "\n";
+        }
+        if (Ptr<FabricSwitch> sw = node->GetObject<FabricSwitch>())
+        {
+            os << n << " adaptive reroutes " << sw->GetAdaptiveReroutes() << "\n";
+        }
+    }
+    return os.str();
 }
 
 } // namespace ns3

@@ -132,38 +132,6 @@ CountPacket(Ptr<const Packet>)
 }
 
 /**
- * \brief Every port's counters, one line each, in node and interface order: what the fabric
- * did, beside the report.
- * \return the text
- */
-std::string
-DevicesDigest()
-{
-    std::ostringstream os;
-    for (uint32_t n = 0; n < NodeList::GetNNodes(); ++n)
-    {
-        Ptr<Node> node = NodeList::GetNode(n);
-        for (uint32_t d = 0; d < node->GetNDevices(); ++d)
-        {
-            Ptr<FabricNetDevice> port = DynamicCast<FabricNetDevice>(node->GetDevice(d));
-            if (!port)
-            {
-                continue;
-            }
-            os << n << "/" << d << " tx " << port->GetTxPackets() << " " << port->GetTxBytes()
-               << " rx " << port->GetRxPackets() << " " << port->GetRxBytes() << " busy "
-               << port->GetTxBusyTime().GetTimeStep() << " fcp " << port->GetFlowControlPackets()
-               << " crc " << port->GetRxCrcErrors() << "\n";
-        }
-        if (Ptr<FabricSwitch> sw = node->GetObject<FabricSwitch>())
-        {
-            os << n << " adaptive reroutes " << sw->GetAdaptiveReroutes() << "\n";
-        }
-    }
-    return os.str();
-}
-
-/**
  * \brief Turn the options' tracing, faults and seed on for a built fabric.
  * \param topology the fabric
  * \param options the options
@@ -284,7 +252,7 @@ RunCollective(const RunOptions& options)
         os << c.name << " " << c.ports << " " << c.activePorts << " " << c.bytes << " "
            << c.creditStall.GetTimeStep() << "\n";
     }
-    os << DevicesDigest();
+    os << PortCountersDigest();
     Simulator::Destroy();
     return Collect(options, os.str(), pcapFile, asciiFile);
 }
@@ -331,7 +299,7 @@ RunTraining(const RunOptions& options)
     report.wallSeconds = 0; // the only field that is not simulated
     std::ostringstream os;
     report.WriteJson(os);
-    os << DevicesDigest();
+    os << PortCountersDigest();
     Simulator::Destroy();
     return Collect(options, os.str(), pcapFile, asciiFile);
 }

@@ -562,6 +562,32 @@ Communicator::DescribeUnfinished() const
     return m_executor ? m_executor->DescribeUnfinished() : std::string();
 }
 
+void
+Communicator::SetDistributedRelay(Ptr<DistributedRelay> relay)
+{
+    if (!m_executor)
+    {
+        throw FabricConfigError("Communicator", "SetDistributedRelay needs Setup first");
+    }
+    m_executor->SetDistributedRelay(relay);
+}
+
+void
+Communicator::FinishDistributed()
+{
+    if (!m_executor)
+    {
+        throw FabricConfigError("Communicator", "FinishDistributed needs Setup first");
+    }
+    m_executor->FinishDistributed();
+}
+
+Ptr<PacketExecutor>
+Communicator::GetPacketExecutor() const
+{
+    return m_executor;
+}
+
 std::vector<InNetworkBinding>
 Communicator::BindGroups(const CollectiveSchedule& schedule, std::string& why) const
 {

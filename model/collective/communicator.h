@@ -125,6 +125,24 @@ class Communicator : public Object
      * (PacketExecutor::DescribeUnfinished()); empty when none runs
      */
     std::string DescribeUnfinished() const;
+
+    /**
+     * \brief Run the next operations distributed over ns-3's MPI engine (after Setup): this
+     * process simulates its own ranks (PacketExecutor::SetDistributedRelay). After
+     * Simulator::Run, call FinishDistributed() on every process: the done callback then gets
+     * the whole operation's timing; its link usage (`links`) covers this process's ports only.
+     * \param relay the processes' relay (MpiDistributedRelay)
+     */
+    void SetDistributedRelay(Ptr<DistributedRelay> relay);
+
+    /**
+     * \brief End the running operation of a distributed run: combine the processes' timings
+     * and call its done callback (PacketExecutor::FinishDistributed).
+     */
+    void FinishDistributed();
+
+    /** \return the packet executor (after Setup) */
+    Ptr<PacketExecutor> GetPacketExecutor() const;
     /** \return the topology rank of each communicator rank */
     const std::vector<uint32_t>& GetRanks() const;
     /** \return the server of each communicator rank */

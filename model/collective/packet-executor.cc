@@ -74,6 +74,7 @@ void
 PacketExecutor::DoDispose()
 {
     m_topology = nullptr;
+    m_relay = nullptr;
     m_qps.clear();
     m_receivers.clear();
     m_done.Nullify();
@@ -95,6 +96,65 @@ bool
 PacketExecutor::IsRunning() const
 {
     return m_running;
+}
+
+void
+PacketExecutor::SetDistributedRelay(Ptr<DistributedRelay> relay)
+{
+    if (m_running)
+    {
+        throw FabricConfigError("PacketExecutor", "cannot go distributed while a schedule runs");
+    }
+    m_relay = relay;
+}
+
+uint64_t
+PacketExecutor::GetLateCompletions() const
+{
+    return m_late;
+}
+
+void
+PacketExecutor::FinishDistributed()
+{
+    if (!m_relay)
+    {
+        throw FabricConfigError("PacketExecutor", "FinishDistributed needs a distributed run");
+    }
+    const std::string where = "PacketExecutor (distributed " + m_schedule.algorithm + " " +
+                              CollectiveOpName(m_schedule.op) + ")";
+    if (!m_running)
+    {
+        throw FabricConfigError(where, "no schedule is running");
+    }
+    // One exchange: the end, then every transfer's start and end (each known to one process,
+    // zero elsewhere), and the counts.
+    const size_t n = m_schedule.transfers.size();
+    std::vector<int64_t> maxima(1 + 2 * n);
+    maxima[0] = m_result.end.GetTimeStep();
+    for (size_t i = 0; i < n; ++i)
+    {
+        maxima[1 + i] = m_result.transferStart[i].GetTimeStep();
+        maxima[1 + n + i] = m_result.transferEnd[i].GetTimeStep();
+    }
+    std::vector<uint64_t> sums{m_completed, m_late};
+    m_relay->AllReduce(maxima, sums);
+    m_result.end = TimeStep(maxima[0]);
+    for (size_t i = 0; i < n; ++i)
+    {
+        m_result.transferStart[i] = TimeStep(maxima[1 + i]);
+        m_result.transferEnd[i] = TimeStep(maxima[1 + n + i]);
+    }
+    m_late = sums[1];
+    m_running = false;
+    if (sums[0] != n)
+    {
+        throw FabricConfigError(where,
+                                std::to_string(n - sums[0]) + " of " + std::to_string(n) +
+                                    " transfers did not complete on any process");
+    }
+    DoneCallback done = m_done;
+    done(m_result);
 }
 
 std::string
@@ -278,6 +338,34 @@ PacketExecutor::Run(const CollectiveSchedule& schedule,
         }
     }
     m_slots = std::make_unique<ConnectionSlots>(m_schedule, m_slotsPerConnection);
+    if (m_relay)
+    {
+        m_system = m_relay->GetSystemId();
+        m_rankSystem.resize(m_ranks.size());
+        for (uint32_t r = 0; r < m_ranks.size(); ++r)
+        {
+            m_rankSystem[r] = m_topology->GetGpuNode(m_ranks[r])->GetSystemId();
+        }
+        for (uint32_t i = 0; i < n; ++i)
+        {
+            const CollectiveTransfer& t = schedule.transfers[i];
+            if (t.kind != TransferKind::SEND)
+            {
+                throw FabricConfigError("PacketExecutor (distributed)",
+                                        "the " + schedule.algorithm +
+                                            " schedule uses in-network groups, which do not "
+                                            "run distributed");
+            }
+            if (t.via != CollectiveTransfer::NO_RELAY && m_rankSystem[t.via] != m_rankSystem[t.src])
+            {
+                throw FabricConfigError("PacketExecutor (distributed)",
+                                        "transfer " + std::to_string(i) +
+                                            "'s PXN relay is on another process than its sender");
+            }
+        }
+        m_relay->SetCompletionCallback(MakeCallback(&PacketExecutor::OnRemoteCompletion, this));
+    }
+    m_late = 0;
     m_completed = 0;
     m_inFlight = 0;
     m_pendingPosts = 0;
@@ -312,16 +400,20 @@ PacketExecutor::Run(const CollectiveSchedule& schedule,
     }
     for (uint32_t i = 0; i < n; ++i)
     {
-        if (m_waiting[i] == 0)
+        if (m_waiting[i] == 0 && IsOwned(i))
         {
             ++m_pendingPosts;
-            Simulator::Schedule(baseLatency, &PacketExecutor::Ready, this, i);
+            Simulator::Schedule(baseLatency,
+                                &PacketExecutor::Ready,
+                                this,
+                                i,
+                                Simulator::Now() + baseLatency);
         }
     }
 }
 
 void
-PacketExecutor::Ready(uint32_t index)
+PacketExecutor::Ready(uint32_t index, Time since)
 {
     // NCCL's NVLINK latency row for a transfer over NVLink ports, its NET row otherwise (as the
     // analytical backend charges them).
@@ -333,10 +425,38 @@ PacketExecutor::Ready(uint32_t index)
     }
     const bool nvlink = DynamicCast<NvlinkNetDevice>(
                             m_topology->GetSourcePort(m_ranks[t.src], m_ranks[t.dst])) != nullptr;
-    Simulator::Schedule(nvlink ? m_intraLatency : m_interLatency,
-                        &PacketExecutor::Post,
-                        this,
-                        index);
+    Time delay = since + (nvlink ? m_intraLatency : m_interLatency) - Simulator::Now();
+    if (delay.IsStrictlyNegative())
+    {
+        ++m_late; // another process's completion, known after the step latency was over
+        delay = Time();
+    }
+    Simulator::Schedule(delay, &PacketExecutor::Post, this, index);
+}
+
+void
+PacketExecutor::OnRemoteCompletion(uint32_t index, Time when)
+{
+    if (!m_running || index >= m_schedule.transfers.size())
+    {
+        return;
+    }
+    for (uint32_t next : m_dependents[index])
+    {
+        if (IsOwned(next) && --m_waiting[next] == 0)
+        {
+            ++m_pendingPosts;
+            Ready(next, when);
+        }
+    }
+    if (IsOwned(index))
+    {
+        for (uint32_t next : m_slots->Arrived(index))
+        {
+            ++m_late; // it waited for a slot that freed at `when`, known only now
+            Send(next);
+        }
+    }
 }
 
 void
@@ -545,12 +665,17 @@ PacketExecutor::Complete(uint32_t index)
     m_transferTrace(index, m_result.transferStart[index], now);
     ++m_completed;
     --m_inFlight;
+    if (m_relay)
+    {
+        CompleteDistributed(index);
+        return;
+    }
     for (uint32_t next : m_dependents[index])
     {
         if (--m_waiting[next] == 0)
         {
             ++m_pendingPosts;
-            Ready(next);
+            Ready(next, now);
         }
     }
     for (uint32_t next : m_slots->Arrived(index))
@@ -569,6 +694,48 @@ PacketExecutor::Complete(uint32_t index)
         m_running = false;
         m_slots->ThrowStalled("PacketExecutor (" + m_schedule.algorithm + " " +
                               CollectiveOpName(m_schedule.op) + ")");
+    }
+}
+
+void
+PacketExecutor::CompleteDistributed(uint32_t index)
+{
+    // Dependents and the connection's slots this process owns go on here; the processes that
+    // own the others hear of it one lookahead later. FinishDistributed() counts completions.
+    std::vector<uint32_t> notify;
+    auto tell = [&](uint32_t system) {
+        if (system != m_system && std::find(notify.begin(), notify.end(), system) == notify.end())
+        {
+            notify.push_back(system);
+        }
+    };
+    const Time now = Simulator::Now();
+    for (uint32_t next : m_dependents[index])
+    {
+        if (!IsOwned(next))
+        {
+            tell(m_rankSystem[m_schedule.transfers[next].src]);
+        }
+        else if (--m_waiting[next] == 0)
+        {
+            ++m_pendingPosts;
+            Ready(next, now);
+        }
+    }
+    if (IsOwned(index))
+    {
+        for (uint32_t next : m_slots->Arrived(index))
+        {
+            Send(next);
+        }
+    }
+    else
+    {
+        tell(m_rankSystem[m_schedule.transfers[index].src]);
+    }
+    for (uint32_t system : notify)
+    {
+        m_relay->SendCompletion(system, index);
     }
 }
 

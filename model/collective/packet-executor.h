@@ -9,6 +9,7 @@
 
 #include "collective-schedule.h"
 #include "connection-slots.h"
+#include "distributed-relay.h"
 
 #include "ns3/callback.h"
 #include "ns3/data-rate.h"
@@ -135,6 +136,36 @@ class PacketExecutor : public Object
     bool IsRunning() const;
 
     /**
+     * \brief Run the next schedules distributed (ns-3's MPI engine, the fabric partitioned by
+     * FabricPartitionHelper): this process posts only the transfers its ranks send and
+     * completes only those they receive; completions other processes need go through the
+     * relay. Point-to-point transfers only (no in-network groups; a PXN relay on its sender's
+     * process). Set before Run; nullptr returns to a sequential run.
+     *
+     * A completion that crosses processes is known there one lookahead later. A dependent
+     * transfer still starts when it would have, if its step latency covers that delay; one
+     * that could not (no step latency, or a slot that a waiting transfer needed freed late)
+     * starts late and is counted (GetLateCompletions): then the run is no longer identical to
+     * the sequential one.
+     * \param relay the processes' relay
+     */
+    void SetDistributedRelay(Ptr<DistributedRelay> relay);
+
+    /**
+     * \brief After Simulator::Run, on every process of a distributed run: combine what each
+     * process measured (every transfer's start and end, the schedule's end) and call the done
+     * callback with the whole result, on every process. Throws FabricConfigError if some
+     * transfer did not complete.
+     */
+    void FinishDistributed();
+
+    /**
+     * \return in a distributed run, cross-process completions that came too late to start a
+     * transfer when the sequential run would have (all processes, after FinishDistributed)
+     */
+    uint64_t GetLateCompletions() const;
+
+    /**
      * \brief Which ranks wait on what, for a schedule that cannot finish (the simulation ran
      * out of events, or was stopped by a fault or a deadlock): per rank, the transfers it
      * has posted that have not arrived, and those still waiting for others.
@@ -167,8 +198,28 @@ class PacketExecutor : public Object
     void Post(uint32_t index);
     /** \param index a transfer its connection's slots let go: hand it to its queue pair */
     void Send(uint32_t index);
-    /** \param index a transfer whose dependencies are done: post it after its step latency */
-    void Ready(uint32_t index);
+    /**
+     * \brief A transfer's dependencies are done: post it after its step latency.
+     * \param index the transfer
+     * \param since when the last dependency completed (now, unless another process's)
+     */
+    void Ready(uint32_t index, Time since);
+
+    /**
+     * \param index a transfer
+     * \return true if this process posts it (always, unless distributed)
+     */
+    bool IsOwned(uint32_t index) const
+    {
+        return !m_relay || m_rankSystem[m_schedule.transfers[index].src] == m_system;
+    }
+
+    /**
+     * \brief Another process's rank received a transfer that this process waits on.
+     * \param index the transfer
+     * \param when when it completed
+     */
+    void OnRemoteCompletion(uint32_t index, Time when);
     /**
      * \brief A message arrived at a receiver.
      * \param qp the receiver's queue pair
@@ -177,6 +228,8 @@ class PacketExecutor : public Object
     void OnReceived(Ptr<RdmaQueuePair> qp, const RdmaCompletion& completion);
     /** \param index a transfer whose data (and reduction) is done */
     void Complete(uint32_t index);
+    /** \param index the same, in a distributed run: go on here, tell the processes concerned */
+    void CompleteDistributed(uint32_t index);
 
     /** \param index an in-network transfer its slot lets go: start it on its hardware */
     void StartInNetwork(uint32_t index);
@@ -236,6 +289,10 @@ class PacketExecutor : public Object
     bool m_running{false};                       //!< a schedule runs
     CollectiveRunResult m_result;                //!< what is being measured
     DoneCallback m_done;                         //!< the caller's callback
+    Ptr<DistributedRelay> m_relay;               //!< the other processes, if distributed
+    uint32_t m_system{0};                        //!< this process, if distributed
+    std::vector<uint32_t> m_rankSystem;          //!< per communicator rank: its process
+    uint64_t m_late{0};                          //!< completions that arrived too late
 
     TracedCallback<uint32_t, Time, Time> m_transferTrace; //!< TransferComplete
 };

@@ -8,6 +8,7 @@
 
 #include "fabric-channel.h"
 #include "fabric-port-group.h"
+#include "fabric-remote-header.h"
 #include "fabric-switch.h"
 
 #include "ns3/boolean.h"
@@ -223,6 +224,11 @@ FabricNetDevice::DoDispose()
     m_node = nullptr;
     m_channel = nullptr;
     m_peer = nullptr;
+    if (m_remote)
+    {
+        m_remote->Dispose();
+        m_remote = nullptr;
+    }
     m_switch = nullptr;
     m_group = nullptr;
     m_arbiter = nullptr;
@@ -820,18 +826,34 @@ FabricNetDevice::TransmitNext()
         rxOffset =
             m_peer->m_switch->GetLatency() + (m_peer->m_switch->IsCutThrough() ? Time() : txTime);
     }
-    ArrivalEvent* arrival = m_arrivalEvents.Take();
-    arrival->m_device = m_peer;
-    arrival->m_packet = frame.packet;
-    arrival->m_bytes = frame.bytes;
-    arrival->m_dst = frame.dst;
-    arrival->m_sl = frame.sl;
-    arrival->m_vl = vl;
-    arrival->m_txTime = txTime;
-    // The simulator takes a reference of its own (GetPointer), the pool keeps its one.
-    Simulator::ScheduleWithContext(m_peerNodeId,
-                                   start - now + m_delay + rxOffset,
-                                   GetPointer(Ptr<EventImpl>(arrival)));
+    if (m_remote)
+    {
+        FabricRemoteHeader facts;
+        facts.kind = FabricRemoteHeader::DATA;
+        facts.vl = vl;
+        facts.sl = frame.sl;
+        facts.dst = frame.dst;
+        facts.bytes = frame.bytes;
+        facts.time = txTime;
+        Ptr<Packet> message = frame.packet->Copy();
+        message->AddHeader(facts);
+        m_remote->Send(message, start + m_delay + rxOffset);
+    }
+    else
+    {
+        ArrivalEvent* arrival = m_arrivalEvents.Take();
+        arrival->m_device = m_peer;
+        arrival->m_packet = frame.packet;
+        arrival->m_bytes = frame.bytes;
+        arrival->m_dst = frame.dst;
+        arrival->m_sl = frame.sl;
+        arrival->m_vl = vl;
+        arrival->m_txTime = txTime;
+        // The simulator takes a reference of its own (GetPointer), the pool keeps its one.
+        Simulator::ScheduleWithContext(m_peerNodeId,
+                                       start - now + m_delay + rxOffset,
+                                       GetPointer(Ptr<EventImpl>(arrival)));
+    }
 
     m_inTransmit = false;
     if (m_group)
@@ -959,7 +981,50 @@ FabricNetDevice::SendFlowControl(uint8_t vl)
     const Time sendAt = std::max(now, m_wireFreeAt);
     m_wireFreeAt = sendAt + m_fcpTxTime;
     ++m_fcpPackets;
+    if (m_remote)
+    {
+        // Known at the far end one cable delay from now, before its last bit lands.
+        FabricRemoteHeader facts;
+        facts.kind = FabricRemoteHeader::FLOW_CONTROL;
+        facts.vl = vl;
+        facts.time = m_wireFreeAt + m_delay;
+        facts.limit = m_rxBuffer.GetCreditLimit(vl);
+        Ptr<Packet> message = Create<Packet>();
+        message->AddHeader(facts);
+        m_remote->Send(message, now + m_delay);
+        return;
+    }
     m_peer->ReceiveFlowControl(m_wireFreeAt + m_delay, vl, m_rxBuffer.GetCreditLimit(vl));
+}
+
+void
+FabricNetDevice::SetRemoteLink(Ptr<FabricRemoteLink> link)
+{
+    NS_LOG_FUNCTION(this << link);
+    if (link)
+    {
+        link->Attach(this);
+    }
+    m_remote = link;
+}
+
+Ptr<FabricRemoteLink>
+FabricNetDevice::GetRemoteLink() const
+{
+    return m_remote;
+}
+
+void
+FabricNetDevice::ReceiveRemote(Ptr<Packet> message)
+{
+    FabricRemoteHeader facts;
+    message->RemoveHeader(facts);
+    if (facts.kind == FabricRemoteHeader::FLOW_CONTROL)
+    {
+        ReceiveFlowControl(facts.time, facts.vl, facts.limit);
+        return;
+    }
+    Receive(message, facts.bytes, facts.dst, facts.sl, facts.vl, facts.time);
 }
 
 void

@@ -9,6 +9,7 @@
 
 #include "credit-flow-control.h"
 #include "fabric-event-pool.h"
+#include "fabric-remote-link.h"
 #include "vl-arbiter.h"
 
 #include "ns3/data-rate.h"
@@ -315,6 +316,24 @@ class FabricNetDevice : public NetDevice
     Ptr<FabricNetDevice> GetPeerDevice() const;
 
     /**
+     * \brief Reach the far end of the cable through a remote link from now on: every packet
+     * and FCP this port sends becomes a message (FabricRemoteLink) instead of a call on the
+     * peer. For a cable whose far end another MPI process simulates (FabricPartitionHelper).
+     * \param link the link (attached to this port here); nullptr returns to the local path
+     */
+    void SetRemoteLink(Ptr<FabricRemoteLink> link);
+
+    /** \return the remote link, or nullptr on the local path */
+    Ptr<FabricRemoteLink> GetRemoteLink() const;
+
+    /**
+     * \brief Handle a message from the far end's remote link (FabricRemoteHeader on top): a
+     * packet's arrival or an FCP, at the time the local path would have handled it.
+     * \param message the message
+     */
+    void ReceiveRemote(Ptr<Packet> message);
+
+    /**
      * \brief The cable went down or came up; called by FabricChannel::SetLinkUp(). Down, the
      * port sends nothing, drops what arrives (packets that were on the wire) and, on a switch,
      * discards the packets waiting for it (MacTxDrop); an endpoint keeps its queue for later.
@@ -563,6 +582,7 @@ class FabricNetDevice : public NetDevice
     Ptr<Node> m_node;                 //!< the node the port is on
     Ptr<FabricChannel> m_channel;     //!< the cable
     FabricNetDevice* m_peer{nullptr}; //!< the other end, cached for the hot path
+    Ptr<FabricRemoteLink> m_remote;   //!< the way to the other end if it is simulated elsewhere
     uint32_t m_peerNodeId{0};         //!< the other end's node id (event context)
     Time m_delay;                     //!< cable delay, cached
     uint32_t m_ifIndex{0};            //!< interface index on the node
