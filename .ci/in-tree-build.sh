@@ -10,12 +10,23 @@
 #   AIFABRIC_NS3_PROFILE ns-3 build profile (default: "default", i.e. -O2 -g with NS_ASSERT
 #                        and NS_LOG compiled in, which Debian's release libraries lack)
 #   JOBS                 parallel compile jobs (default: nproc)
+#   AIFABRIC_INTREE_MPI  1: the distributed job instead. ns-3 configured with --enable-mpi
+#                        (OpenMPI), the optimized profile, in its own work dir (default
+#                        ${TMPDIR:-/tmp}/aifabric-intree-mpi); only the fabric-distributed
+#                        example is built, then tools/mpi-check.sh compares its runs on 1 and 2
+#                        MPI processes (doc/distributed.md).
 set -euo pipefail
 
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 module_dir=$(cd "${AIFABRIC_MODULE_DIR:-$repo_root}" && pwd)
-work_dir=${AIFABRIC_INTREE_DIR:-${TMPDIR:-/tmp}/aifabric-intree}
-profile=${AIFABRIC_NS3_PROFILE:-default}
+mpi=${AIFABRIC_INTREE_MPI:-0}
+if [[ "$mpi" == 1 ]]; then
+    work_dir=${AIFABRIC_INTREE_DIR:-${TMPDIR:-/tmp}/aifabric-intree-mpi}
+    profile=${AIFABRIC_NS3_PROFILE:-optimized}
+else
+    work_dir=${AIFABRIC_INTREE_DIR:-${TMPDIR:-/tmp}/aifabric-intree}
+    profile=${AIFABRIC_NS3_PROFILE:-default}
+fi
 jobs=${JOBS:-$(nproc)}
 ns3_version=3.37
 
@@ -41,6 +52,9 @@ step "tools: only what ns-3's core/network/point-to-point and our module need (n
 # third-party libraries the module itself uses (see the CMakeLists' in-tree branch).
 bash "$repo_root/tools/setup-debian.sh" cmake g++ make python3 dpkg-dev bzip2 xz-utils rsync \
     googletest libgtest-dev libfmt-dev libyaml-cpp-dev nlohmann-json3-dev libprotobuf-dev protobuf-compiler
+if [[ "$mpi" == 1 ]]; then
+    bash "$repo_root/tools/setup-debian.sh" libopenmpi-dev openmpi-bin
+fi
 
 mkdir -p "$work_dir"
 tree=$(find "$work_dir" -maxdepth 3 -type f -name ns3 -path "*/ns-$ns3_version/ns3" \
@@ -95,7 +109,7 @@ if [[ -d build/include/ns3 ]]; then
 fi
 ./ns3 configure -d "$profile" --enable-modules=ai-fabric --enable-examples --enable-tests \
     --filter-module-examples-and-tests=ai-fabric --disable-python-bindings --disable-gtk \
-    --disable-mpi </dev/null
+    "$([[ "$mpi" == 1 ]] && echo --enable-mpi || echo --disable-mpi)" </dev/null
 # --enable-modules must pull in only ai-fabric's dependencies (core, network,
 # point-to-point and what they need), never the whole simulator.
 enabled=$(grep -E '^ns3-all-enabled-modules:INTERNAL=' cmake-cache/CMakeCache.txt | cut -d= -f2)
@@ -107,6 +121,19 @@ for unwanted in internet wifi lte applications; do
     fi
 done
 [[ ";$enabled;" == *";ai-fabric;"* ]] || { echo "in-tree: ai-fabric not enabled" >&2; exit 1; }
+
+if [[ "$mpi" == 1 ]]; then
+    [[ ";$enabled;" == *";mpi;"* ]] || { echo "in-tree: --enable-mpi did not enable mpi" >&2; exit 1; }
+    step "build fabric-distributed ($jobs jobs)"
+    cmake --build cmake-cache -j "$jobs" --target fabric-distributed
+    step "tools/mpi-check.sh: 1 process against 2"
+    example=$(find build -type f -name "ns$ns3_version-fabric-distributed*" -print -quit)
+    [[ -n "$example" ]] || { echo "in-tree: fabric-distributed was not built" >&2; exit 1; }
+    LD_LIBRARY_PATH=$PWD/build/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} \
+        bash "$repo_root/tools/mpi-check.sh" "$PWD/$example"
+    step "all passed in $((SECONDS - start))s"
+    exit 0
+fi
 
 step "build ($jobs jobs)"
 # Not `./ns3 build -j N`: ns-3.37's ns3 script caps jobs at nproc-1 (1 on a 2-core runner).

@@ -577,7 +577,15 @@ Builder::CableLeaves(const std::vector<std::vector<uint32_t>>& leafHcas,
     const auto leaves = static_cast<uint32_t>(leafHcas.size());
     ib.SetChannelAttribute("Delay", TimeValue(ft.linkDelay));
     ib.SetSwitchAttribute("PortToPortLatency", TimeValue(ft.switchLatency));
-    CreateNodes(leafNodes, leaves);
+    // A leaf sits with the servers it serves (its first HCA's): the traffic among them then
+    // stays in one process.
+    for (uint32_t l = 0; l < leaves; ++l)
+    {
+        leafNodes.Add(CreateObject<Node>(
+            leafHcas[l].empty()
+                ? SystemOf(l, leaves)
+                : m_topo->GetGpuNode(m_hcas[leafHcas[l].front()].rank)->GetSystemId()));
+    }
     ib.InstallSwitch(leafNodes);
     for (uint32_t l = 0; l < leaves; ++l)
     {
@@ -645,7 +653,11 @@ Builder::BuildThreeLevels(const std::vector<std::vector<uint32_t>>& leafHcas,
     std::vector<uint16_t> hcaLeafPort;
     CableLeaves(leafHcas, ib, leafNodes, hcaLeaf, hcaLeafPort);
     NodeContainer aggNodes;
-    CreateNodes(aggNodes, pods * aggs);
+    for (uint32_t a = 0; a < pods * aggs; ++a)
+    {
+        // With its pod's first leaf.
+        aggNodes.Add(CreateObject<Node>(leafNodes.Get(a / aggs * perPod)->GetSystemId()));
+    }
     NodeContainer coreNodes;
     CreateNodes(coreNodes, aggs * perPod); // plane j holds perPod cores
     ib.InstallSwitch(aggNodes);

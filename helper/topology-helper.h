@@ -60,8 +60,10 @@ class TopologyHelper
     /**
      * \brief Spread the nodes over this many simulator processes (ns-3 system ids, for
      * the MPI engine). Cuts fall on InfiniBand cables only: a server's GPUs, NVSwitches and
-     * HCAs share one system; servers go in consecutive blocks, and each switch layer of the
-     * fat-tree is split in blocks the same way (leaf k of K on system k x systems / K).
+     * HCAs share one system; servers go in consecutive blocks (server s of S on system
+     * s x systems / S); a leaf goes with the servers it serves (its first HCA's), a pod's
+     * aggregation switches with its first leaf, and the top layer (spines, cores) is split in
+     * consecutive blocks.
      * Dimension topologies split their GPUs (with their routers) in consecutive blocks,
      * explicit switches in order. Default 1: every node on system 0.
      * \param systems processes (>= 1), e.g. MpiInterface::GetSize()
