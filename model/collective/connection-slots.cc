@@ -61,16 +61,22 @@ std::vector<uint32_t>
 ConnectionSlots::Ready(uint32_t transfer)
 {
     std::vector<uint32_t> out;
+    Ready(transfer, out);
+    return out;
+}
+
+void
+ConnectionSlots::Ready(uint32_t transfer, std::vector<uint32_t>& out)
+{
     const uint32_t c = m_connectionOf[transfer];
     if (m_schedule.transfers[transfer].deps.empty() &&
         (!HasSlot(transfer) || (!m_waiting[c].empty() && *m_waiting[c].begin() < transfer)))
     {
         m_waiting[c].insert(transfer);
         ++m_held;
-        return out;
+        return;
     }
     Post(transfer, out);
-    return out;
 }
 
 bool
@@ -84,14 +90,20 @@ ConnectionSlots::HasSlot(uint32_t transfer) const
 std::vector<uint32_t>
 ConnectionSlots::Arrived(uint32_t transfer)
 {
+    std::vector<uint32_t> out;
+    Arrived(transfer, out);
+    return out;
+}
+
+void
+ConnectionSlots::Arrived(uint32_t transfer, std::vector<uint32_t>& out)
+{
     // Its forwarders depend on its arrival: none has been posted yet, so a count of zero
     // means nothing forwards it.
-    std::vector<uint32_t> out;
     if (m_forwarders[transfer] == 0)
     {
         Free(transfer, out);
     }
-    return out;
 }
 
 void

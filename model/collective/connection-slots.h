@@ -53,11 +53,25 @@ class ConnectionSlots
     std::vector<uint32_t> Ready(uint32_t transfer);
 
     /**
+     * \brief Ready(uint32_t) without allocating.
+     * \param transfer its index
+     * \param out appended: the transfers to post now, in order
+     */
+    void Ready(uint32_t transfer, std::vector<uint32_t>& out);
+
+    /**
      * \brief A transfer's data has arrived (and been reduced).
      * \param transfer its index
      * \return the transfers to post now, in order
      */
     std::vector<uint32_t> Arrived(uint32_t transfer);
+
+    /**
+     * \brief Arrived(uint32_t) without allocating.
+     * \param transfer its index
+     * \param out appended: the transfers to post now, in order
+     */
+    void Arrived(uint32_t transfer, std::vector<uint32_t>& out);
 
     /** \return transfers that are ready but wait for a slot */
     uint32_t GetHeld() const;
