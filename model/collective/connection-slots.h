@@ -10,9 +10,9 @@
 #include "collective-schedule.h"
 
 #include <cstdint>
-#include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ns3
@@ -116,10 +116,11 @@ class ConnectionSlots
      */
     void Free(uint32_t transfer, std::vector<uint32_t>& out);
 
-    const CollectiveSchedule& m_schedule;                 //!< the schedule
-    uint32_t m_slots;                                     //!< slots per connection (0: unlimited)
-    std::vector<uint32_t> m_connectionOf;                 //!< per transfer: its connection
-    std::vector<std::map<uint32_t, uint32_t>> m_occupied; //!< per connection: piece -> transfers
+    const CollectiveSchedule& m_schedule; //!< the schedule
+    uint32_t m_slots;                     //!< slots per connection (0: unlimited)
+    std::vector<uint32_t> m_connectionOf; //!< per transfer: its connection
+    /// Per connection: (piece, transfers holding its slot), by piece (a few: the slots).
+    std::vector<std::vector<std::pair<uint32_t, uint32_t>>> m_occupied;
     std::vector<std::set<uint32_t>> m_waiting; //!< per connection: sources waiting for a slot
     std::vector<uint32_t> m_forwarders;        //!< per transfer: forwarders not yet posted
     uint32_t m_held{0};                        //!< transfers waiting for a slot
