@@ -459,6 +459,30 @@ CollectiveAlgorithm::SliceBuilder::SliceBuilder(CollectiveSchedule& schedule, ui
     : m_schedule(schedule),
       m_slots(slots)
 {
+    // Every (rank, slot) in one table where it is small enough (a ring's ranks x ranks at
+    // 1,024 ranks: 56 MiB), else in a hash table (all-to-all's ranks x ranks^2 slots).
+    const uint64_t locations = static_cast<uint64_t>(schedule.nranks) * slots;
+    if (locations <= (uint64_t{1} << 21))
+    {
+        m_flat.resize(locations);
+    }
+}
+
+CollectiveAlgorithm::SliceBuilder::Location&
+CollectiveAlgorithm::SliceBuilder::At(uint32_t rank, uint32_t slot)
+{
+    const uint64_t key = static_cast<uint64_t>(rank) * m_slots + slot;
+    if (m_flat.empty())
+    {
+        return m_locations[key];
+    }
+    Location& location = m_flat[key];
+    if (!location.touched)
+    {
+        location.touched = true;
+        m_touched.push_back(key);
+    }
+    return location;
 }
 
 void
@@ -470,8 +494,24 @@ CollectiveAlgorithm::SliceBuilder::BeginSlice(uint32_t firstChunk,
     m_channel = channel;
     m_stepOffset = stepOffset;
     m_locations.clear();
-    m_slotTransfers.assign(m_slots, {});
-    m_anc.assign(m_slots, {});
+    for (uint64_t key : m_touched)
+    {
+        // Cleared, not freed: the next slice needs as much.
+        Location& location = m_flat[key];
+        location.writers.clear();
+        location.readers.clear();
+        location.copied = false;
+        location.touched = false;
+    }
+    m_touched.clear();
+    m_slotCount.assign(m_slots, 0);
+    m_arena.resize(m_slots);
+    for (auto& arena : m_arena)
+    {
+        arena.clear();
+    }
+    m_ancestry.clear();
+    m_sliceBegin = static_cast<uint32_t>(m_schedule.transfers.size());
 }
 
 uint32_t
@@ -586,12 +626,12 @@ CollectiveAlgorithm::SliceBuilder::Add(CollectiveTransfer t,
     std::vector<uint32_t> candidates;
     for (uint32_t r : reads)
     {
-        const Location& from = m_locations[static_cast<uint64_t>(r) * m_slots + slot];
+        const Location& from = At(r, slot);
         candidates.insert(candidates.end(), from.writers.begin(), from.writers.end());
     }
     for (uint32_t r : writes)
     {
-        const Location& to = m_locations[static_cast<uint64_t>(r) * m_slots + slot];
+        const Location& to = At(r, slot);
         candidates.insert(candidates.end(), to.readers.begin(), to.readers.end());
         if (reduce)
         {
@@ -607,11 +647,11 @@ CollectiveAlgorithm::SliceBuilder::Add(CollectiveTransfer t,
     }
     for (uint32_t r : reads)
     {
-        m_locations[static_cast<uint64_t>(r) * m_slots + slot].readers.push_back(index);
+        At(r, slot).readers.push_back(index);
     }
     for (uint32_t r : writes)
     {
-        Location& to = m_locations[static_cast<uint64_t>(r) * m_slots + slot];
+        Location& to = At(r, slot);
         if (reduce)
         {
             to.writers.push_back(index);
@@ -626,21 +666,40 @@ CollectiveAlgorithm::SliceBuilder::Add(CollectiveTransfer t,
     std::sort(candidates.begin(), candidates.end());
     candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
 
-    // Keep only the candidates not implied by the others (all on this chunk).
-    const uint32_t local = static_cast<uint32_t>(m_slotTransfers[slot].size());
-    std::vector<uint64_t> anc(local / 64 + 1, 0);
+    // Keep only the candidates not implied by the others (all on this chunk): merge their
+    // ancestors into a window of words from the common prefix on.
+    const uint32_t local = m_slotCount[slot];
+    uint32_t prefix = 0;
     for (uint32_t d : candidates)
     {
-        const auto& a = m_anc[slot][m_local[d]];
-        for (size_t w = 0; w < a.size(); ++w)
+        prefix = std::max(prefix, m_ancestry[d - m_sliceBegin].prefix);
+    }
+    const uint32_t base = prefix / 64;
+    const uint32_t words = local / 64 + 1 - base;
+    m_window.assign(words, 0);
+    if (prefix % 64 != 0)
+    {
+        m_window[0] = (uint64_t{1} << (prefix % 64)) - 1;
+    }
+    auto& arena = m_arena[slot];
+    for (uint32_t d : candidates)
+    {
+        const Ancestry& a = m_ancestry[d - m_sliceBegin];
+        const uint32_t first = a.prefix / 64;
+        for (uint32_t w = 0; w < a.words; ++w)
         {
-            anc[w] |= a[w];
+            if (first + w >= base)
+            {
+                m_window[first + w - base] |= arena[a.offset + w];
+            }
         }
     }
+    auto isAncestor = [&](uint32_t ld) {
+        return ld < prefix || (m_window[ld / 64 - base] >> (ld % 64) & 1);
+    };
     for (uint32_t d : candidates)
     {
-        const uint32_t ld = m_local[d];
-        if (!(anc[ld / 64] >> (ld % 64) & 1))
+        if (!isAncestor(m_local[d]))
         {
             t.deps.push_back(d);
             NS_ABORT_MSG_IF(m_schedule.transfers[d].step >= t.step,
@@ -652,10 +711,36 @@ CollectiveAlgorithm::SliceBuilder::Add(CollectiveTransfer t,
     for (uint32_t d : candidates)
     {
         const uint32_t ld = m_local[d];
-        anc[ld / 64] |= uint64_t{1} << (ld % 64);
+        if (ld >= base * 64)
+        {
+            m_window[ld / 64 - base] |= uint64_t{1} << (ld % 64);
+        }
     }
-    m_anc[slot].push_back(std::move(anc));
-    m_slotTransfers[slot].push_back(index);
+    // The new prefix runs over the set bits that follow; the words beyond it are kept.
+    uint32_t newPrefix = prefix;
+    while (newPrefix < local && isAncestor(newPrefix))
+    {
+        if (newPrefix % 64 == 0 && m_window[newPrefix / 64 - base] == ~uint64_t{0})
+        {
+            newPrefix += 64;
+        }
+        else
+        {
+            ++newPrefix;
+        }
+    }
+    Ancestry ancestry;
+    ancestry.prefix = newPrefix;
+    uint32_t last = words;
+    while (last > newPrefix / 64 - base && m_window[last - 1] == 0)
+    {
+        --last;
+    }
+    ancestry.offset = arena.size();
+    ancestry.words = last - (newPrefix / 64 - base);
+    arena.insert(arena.end(), m_window.begin() + (newPrefix / 64 - base), m_window.begin() + last);
+    m_ancestry.push_back(ancestry);
+    ++m_slotCount[slot];
     m_local.push_back(local);
     m_schedule.transfers.push_back(std::move(t));
 }
@@ -663,6 +748,13 @@ CollectiveAlgorithm::SliceBuilder::Add(CollectiveTransfer t,
 void
 CollectiveAlgorithm::SliceBuilder::Finish()
 {
+    // The bookkeeping first: sorting copies the transfers once more.
+    m_locations = {};
+    m_flat = {};
+    m_touched = {};
+    m_arena = {};
+    m_ancestry = {};
+    m_local = {};
     auto& transfers = m_schedule.transfers;
     std::vector<uint32_t> order(transfers.size());
     for (uint32_t i = 0; i < order.size(); ++i)
@@ -690,10 +782,6 @@ CollectiveAlgorithm::SliceBuilder::Finish()
         sorted.push_back(std::move(t));
     }
     transfers = std::move(sorted);
-    m_locations.clear();
-    m_slotTransfers.clear();
-    m_anc.clear();
-    m_local.clear();
 }
 
 } // namespace ns3
