@@ -106,6 +106,10 @@ struct PathPorts
     std::vector<std::pair<uint64_t, uint64_t>> sizes; //!< (bytes, transfers) carried
     std::vector<uint32_t> hopSets;                    //!< per hop: its HopSet
     std::vector<uint32_t> classes; //!< the PortClass of every port of every hop, once per class
+    uint64_t cachedBytes{std::numeric_limits<uint64_t>::max()}; //!< size of the cached values
+    Time cachedStep;                                            //!< its step latency
+    Time cachedFirstPacket; //!< a transfer's of cachedBytes: its first packet's latency
+    double cachedTail{0};   //!< and its tail latency
 };
 
 /**
@@ -448,7 +452,22 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
     std::deque<PathInfo> paths;
     std::unordered_map<PathKey, uint32_t, PathKeyHash> pathIds;
     std::unordered_map<PathKey, uint32_t, PathKeyHash> inNetworkIds;
-    std::vector<uint32_t> pathOf(n);
+
+    // What the model keeps per transfer, in one cache line.
+    struct State
+    {
+        double end{0};        //!< when it completed
+        double remaining{0};  //!< wire bytes left at lastUpdate
+        double rate{0};       //!< wire bytes/s now (at the end: over its whole drain)
+        double drainStart{0}; //!< when it began to move data
+        double lastUpdate{0}; //!< when remaining was last brought up to date
+        double tail{0};       //!< latency after its last byte leaves (first packet's excess)
+        double wire{0};       //!< wire payload bytes
+        uint32_t path{0};     //!< index in paths
+        uint32_t version{0};  //!< of its rate, to skip stale drain projections
+    };
+
+    std::vector<State> st(n);
     auto addPath = [&paths](PathInfo&& path) {
         paths.push_back(std::move(path));
         return static_cast<uint32_t>(paths.size() - 1);
@@ -479,7 +498,7 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
                 PathInfo path = DescribeInNetwork(t, members, toTopo[t.src], describe);
                 it = inNetworkIds.emplace(key, addPath(std::move(path))).first;
             }
-            pathOf[i] = it->second;
+            st[i].path = it->second;
             continue;
         }
         const uint32_t via = t.via == CollectiveTransfer::NO_RELAY ? t.via : toTopo[t.via];
@@ -501,7 +520,7 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
             }
             it = pathIds.emplace(key, addPath(std::move(path))).first;
         }
-        pathOf[i] = it->second;
+        st[i].path = it->second;
     }
 
     // Ports: a dense index each, and for each path its ports hop after hop (transfers on one
@@ -605,40 +624,43 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
 
     // The wire payload bytes of a transfer: its data through the protocol, plus a
     // load-reduce's read requests, which load the links with the data.
-    auto wireOf = [&](uint32_t i) {
+    auto computeWire = [&](uint32_t i) {
         const CollectiveTransfer& t = schedule.transfers[i];
         double wire = static_cast<double>(t.bytes) / protoEff;
-        if (paths[pathOf[i]].parallel && t.kind == TransferKind::LOAD_REDUCE)
+        if (paths[st[i].path].parallel && t.kind == TransferKind::LOAD_REDUCE)
         {
-            wire *= 1.0 + pathPorts[pathOf[i]].requestOverhead;
+            wire *= 1.0 + pathPorts[st[i].path].requestOverhead;
         }
         return wire;
     };
-    // Its NCCL step latency (in-network: none, NcclInNetworkLatency is charged once).
-    auto stepOf = [&](uint32_t i) {
-        const PathInfo& path = paths[pathOf[i]];
-        return path.parallel ? 0.0 : stepLatency[static_cast<int>(path.link)];
-    };
+    // Each path's NCCL step latency (in-network: none, NcclInNetworkLatency is charged once).
+    std::vector<double> pathStep(paths.size());
+    for (uint32_t id = 0; id < paths.size(); ++id)
+    {
+        pathStep[id] = paths[id].parallel ? 0.0 : stepLatency[static_cast<int>(paths[id].link)];
+    }
 
     // Fixed parts of each transfer: its step latency, and the latency of its first packet
     // through the path beyond the time its bytes take at the bottleneck.
     AnalyticalResult result;
     result.transfers.resize(n);
-    std::vector<double> tailLatency(n);
+    const Time baseTime = Seconds(base);
     for (uint32_t i = 0; i < n; ++i)
     {
-        const PathInfo& path = paths[pathOf[i]];
+        const PathInfo& path = paths[st[i].path];
+        PathPorts& pp = pathPorts[st[i].path];
         AnalyticalTransferTiming& timing = result.transfers[i];
-        timing.ready = Seconds(base);
+        timing.ready = baseTime;
         timing.hops = static_cast<uint32_t>(path.hops.size());
         timing.link = path.link;
+        st[i].wire = computeWire(i);
         if (path.parallel)
         {
-            tailLatency[i] = path.latency;
+            st[i].tail = path.latency;
             timing.firstPacket = Seconds(path.latency);
             continue;
         }
-        const double step = stepOf(i);
+        const double step = pathStep[st[i].path];
         if (step < 0)
         {
             throw FabricConfigError(where,
@@ -647,28 +669,37 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
                                         CollectiveProtocolName(protocol) + " over " +
                                         NcclLinkTypeName(path.link));
         }
-        timing.stepLatency = Seconds(step);
-        const PathPorts& pp = pathPorts[pathOf[i]];
-        const double first = std::min(wireOf(i), static_cast<double>(pp.mtu));
-        double head = 0; // when the first packet's head leaves the current hop
-        double tail = 0; // when its tail has left it
-        for (size_t h = 0; h < path.hops.size(); ++h)
+        // The rest follows from the path and the size: computed once per path and size seen
+        // last (a path's transfers are one or two sizes).
+        const uint64_t bytes = schedule.transfers[i].bytes;
+        if (pp.cachedBytes != bytes)
         {
-            const HopInfo& hop = path.hops[h];
-            const double tau = first / hop.slowest;
-            if (h > 0)
+            pp.cachedBytes = bytes;
+            pp.cachedStep = Seconds(step);
+            const double first = std::min(st[i].wire, static_cast<double>(pp.mtu));
+            double head = 0; // when the first packet's head leaves the current hop
+            double tail = 0; // when its tail has left it
+            for (size_t h = 0; h < path.hops.size(); ++h)
             {
-                const double delay = path.hops[h - 1].delay;
-                head = hop.cutThrough
-                           ? std::max(head + delay + hop.switchLatency, tail + delay - tau)
-                           : tail + delay + hop.switchLatency;
+                const HopInfo& hop = path.hops[h];
+                const double tau = first / hop.slowest;
+                if (h > 0)
+                {
+                    const double delay = path.hops[h - 1].delay;
+                    head = hop.cutThrough
+                               ? std::max(head + delay + hop.switchLatency, tail + delay - tau)
+                               : tail + delay + hop.switchLatency;
+                }
+                tail = head + tau;
             }
-            tail = head + tau;
+            const double firstPacket = path.hops.empty() ? 0.0 : tail + path.hops.back().delay;
+            pp.cachedFirstPacket = Seconds(firstPacket);
+            pp.cachedTail =
+                path.hops.empty() ? 0.0 : std::max(0.0, firstPacket - first / pp.bottleneck);
         }
-        const double firstPacket = path.hops.empty() ? 0.0 : tail + path.hops.back().delay;
-        timing.firstPacket = Seconds(firstPacket);
-        tailLatency[i] =
-            path.hops.empty() ? 0.0 : std::max(0.0, firstPacket - first / pp.bottleneck);
+        timing.stepLatency = pp.cachedStep;
+        timing.firstPacket = pp.cachedFirstPacket;
+        st[i].tail = pp.cachedTail;
     }
 
     // Fluid sharing in time: while transfers move data at once, each port's rate is split
@@ -706,10 +737,6 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
     typedef std::pair<double, uint32_t> Event;
     std::priority_queue<Event, std::vector<Event>, std::greater<Event>> starts;
     std::priority_queue<Event, std::vector<Event>, std::greater<Event>> finishes;
-    std::vector<double> end(n, 0.0);
-    std::vector<double> remaining(n, 0.0);
-    std::vector<double> rate(n, 0.0);
-    std::vector<double> drainStart(n, 0.0);
     std::vector<bool> recorded(n, false);
     // Transfers between the same two ranks on the same channel and lane share one connection (a
     // queue pair), which sends its messages one after another, in the order they were posted;
@@ -724,8 +751,9 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
     {
         const uint32_t c = slots.GetConnection(i);
         ++queueBegin[c + 1];
-        positionBegin[c + 1] = std::max(positionBegin[c + 1],
-                                        static_cast<uint32_t>(pathPorts[pathOf[i]].classes.size()));
+        positionBegin[c + 1] =
+            std::max(positionBegin[c + 1],
+                     static_cast<uint32_t>(pathPorts[st[i].path].classes.size()));
     }
     for (uint32_t c = 0; c < nConnections; ++c)
     {
@@ -740,10 +768,10 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
         double at = base;
         for (uint32_t d : schedule.transfers[i].deps)
         {
-            at = std::max(at, end[d]);
+            at = std::max(at, st[d].end);
         }
         result.transfers[i].ready = Seconds(at);
-        starts.emplace(at + stepOf(i), i);
+        starts.emplace(at + pathStep[st[i].path], i);
     };
     for (uint32_t i = 0; i < n; ++i)
     {
@@ -759,7 +787,7 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
     // The sharing is kept incrementally, so that the model's cost grows with the schedule's
     // transfers, not with transfers x those active at once: a transfer's rate changes only when
     // a transfer crossing one of its ports starts or stops; its remaining bytes are brought up to
-    // date only then (remaining[i] holds them at lastUpdate[i]), and its projected drain time
+    // date only then (st[i].remaining holds them at st[i].lastUpdate), and its projected drain time
     // waits in a heap, stamped with the rate's version so that stale entries are skipped.
     struct OnPort
     {
@@ -768,8 +796,6 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
     };
 
     std::vector<std::vector<OnPort>> onPort(nClasses); // active transfers per port class
-    std::vector<double> lastUpdate(n, 0.0);
-    std::vector<uint32_t> version(n, 0);
     std::vector<bool> isActive(n, false);
     std::vector<bool> isDirty(n, false);
     std::vector<uint32_t> dirty;
@@ -784,7 +810,7 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
         }
     };
     auto markSharers = [&](uint32_t i) {
-        for (uint32_t p : pathPorts[pathOf[i]].classes)
+        for (uint32_t p : pathPorts[st[i].path].classes)
         {
             for (const OnPort& entry : onPort[p])
             {
@@ -793,11 +819,11 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
         }
     };
     auto activate = [&](uint32_t i, double at) {
-        drainStart[i] = at;
-        lastUpdate[i] = at;
-        remaining[i] = wireOf(i);
+        st[i].drainStart = at;
+        st[i].lastUpdate = at;
+        st[i].remaining = st[i].wire;
         isActive[i] = true;
-        const auto& ports = pathPorts[pathOf[i]].classes;
+        const auto& ports = pathPorts[st[i].path].classes;
         const uint32_t slot = positionBegin[slots.GetConnection(i)];
         for (uint32_t k = 0; k < ports.size(); ++k)
         {
@@ -808,14 +834,14 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
         }
         if (ports.empty())
         {
-            rate[i] = inf;
+            st[i].rate = inf;
         }
         markDirty(i);
         markSharers(i);
     };
     auto deactivate = [&](uint32_t i) {
         isActive[i] = false;
-        const auto& ports = pathPorts[pathOf[i]].classes;
+        const auto& ports = pathPorts[st[i].path].classes;
         const uint32_t slot = positionBegin[slots.GetConnection(i)];
         for (uint32_t k = 0; k < ports.size(); ++k)
         {
@@ -862,7 +888,7 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
         return hop;
     };
     auto remainingAt = [&](uint32_t i, double t) {
-        return rate[i] == inf ? 0.0 : remaining[i] - rate[i] * (t - lastUpdate[i]);
+        return st[i].rate == inf ? 0.0 : st[i].remaining - st[i].rate * (t - st[i].lastUpdate);
     };
     while (!starts.empty() || !drains.empty() || !finishes.empty() || !dirty.empty())
     {
@@ -873,11 +899,11 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
             {
                 continue;
             }
-            remaining[i] = remainingAt(i, now);
-            lastUpdate[i] = now;
+            st[i].remaining = remainingAt(i, now);
+            st[i].lastUpdate = now;
             double r = inf;
             uint32_t bottleneckHop = 0;
-            const PathPorts& pp = pathPorts[pathOf[i]];
+            const PathPorts& pp = pathPorts[st[i].path];
             for (uint32_t h = 0; h < pp.hopSets.size(); ++h)
             {
                 const double hop = hopShare(hopSets[pp.hopSets[h]]);
@@ -887,7 +913,7 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
                     bottleneckHop = h;
                 }
             }
-            rate[i] = r;
+            st[i].rate = r;
             if (!recorded[i] && !pp.hopEnd.empty())
             {
                 // What the transfer met when it began: its bottleneck and who shared it.
@@ -900,11 +926,12 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
                 result.transfers[i].bottleneckHop = bottleneckHop;
                 result.transfers[i].sharers = most;
             }
-            drains.emplace(r == inf ? now : now + remaining[i] / r, i, ++version[i]);
+            drains.emplace(r == inf ? now : now + st[i].remaining / r, i, ++st[i].version);
         }
         dirty.clear();
-        while (!drains.empty() && (!isActive[std::get<1>(drains.top())] ||
-                                   std::get<2>(drains.top()) != version[std::get<1>(drains.top())]))
+        while (!drains.empty() &&
+               (!isActive[std::get<1>(drains.top())] ||
+                std::get<2>(drains.top()) != st[std::get<1>(drains.top())].version))
         {
             drains.pop(); // stale: finished, or its rate changed since
         }
@@ -923,7 +950,7 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
             {
                 const uint32_t i = finishes.top().second;
                 finishes.pop();
-                end[i] = t;
+                st[i].end = t;
                 completion = std::max(completion, t);
                 for (uint32_t d = firstDependent[i]; d < firstDependent[i + 1]; ++d)
                 {
@@ -960,27 +987,27 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
             while (!drains.empty())
             {
                 const auto [projected, i, v] = drains.top();
-                if (!isActive[i] || v != version[i])
+                if (!isActive[i] || v != st[i].version)
                 {
                     drains.pop();
                     continue;
                 }
-                const double wire = wireOf(i);
+                const double wire = st[i].wire;
                 if (remainingAt(i, t) > 1e-6 * std::max(1.0, wire))
                 {
                     break;
                 }
                 drains.pop();
                 const CollectiveTransfer& tr = schedule.transfers[i];
-                double finish = t + tailLatency[i];
+                double finish = t + st[i].tail;
                 if (tr.reduce && reductionRate > 0)
                 {
                     finish += static_cast<double>(tr.bytes) / reductionRate;
                 }
                 finishes.emplace(finish, i);
-                const double span = t - drainStart[i];
-                rate[i] = span > 0 ? wire / span : 0.0;
-                remaining[i] = 0;
+                const double span = t - st[i].drainStart;
+                st[i].rate = span > 0 ? wire / span : 0.0;
+                st[i].remaining = 0;
                 deactivate(i);
                 markSharers(i);
                 const uint32_t c = slots.GetConnection(i);
@@ -995,8 +1022,8 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
     for (uint32_t i = 0; i < n; ++i)
     {
         AnalyticalTransferTiming& timing = result.transfers[i];
-        timing.end = Seconds(end[i]);
-        timing.rate = timing.hops == 0 ? 0.0 : rate[i] * protoEff;
+        timing.end = Seconds(st[i].end);
+        timing.rate = timing.hops == 0 ? 0.0 : st[i].rate * protoEff;
     }
     if (slots.GetHeld() > 0)
     {
@@ -1010,10 +1037,10 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
     std::vector<uint32_t> pathOrder;
     for (uint32_t i = 0; i < n; ++i)
     {
-        auto& sizes = pathPorts[pathOf[i]].sizes;
+        auto& sizes = pathPorts[st[i].path].sizes;
         if (sizes.empty())
         {
-            pathOrder.push_back(pathOf[i]);
+            pathOrder.push_back(st[i].path);
         }
         const uint64_t bytes = schedule.transfers[i].bytes;
         auto it = std::find_if(sizes.begin(), sizes.end(), [bytes](const auto& s) {

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <map>
 #include <tuple>
+#include <unordered_map>
 
 namespace ns3
 {
@@ -300,10 +301,13 @@ void
 CollectiveAlgorithm::AddRailRelays(CollectiveSchedule& schedule, const RankLayout& layout)
 {
     // (server, rail) -> the first rank there: the GPU whose HCA that is.
-    std::map<std::pair<uint32_t, uint32_t>, uint32_t> onRail;
+    std::unordered_map<uint64_t, uint32_t> onRail;
+    auto key = [](uint32_t server, uint32_t rail) {
+        return static_cast<uint64_t>(server) << 32 | rail;
+    };
     for (uint32_t r = 0; r < layout.GetNRanks(); ++r)
     {
-        onRail.emplace(std::make_pair(layout.server[r], layout.GetRail(r)), r);
+        onRail.emplace(key(layout.server[r], layout.GetRail(r)), r);
     }
     for (auto& t : schedule.transfers)
     {
@@ -312,7 +316,7 @@ CollectiveAlgorithm::AddRailRelays(CollectiveSchedule& schedule, const RankLayou
         {
             continue;
         }
-        auto it = onRail.find({layout.server[t.src], layout.GetRail(t.dst)});
+        auto it = onRail.find(key(layout.server[t.src], layout.GetRail(t.dst)));
         if (it != onRail.end() && it->second != t.src)
         {
             t.via = it->second;
@@ -756,14 +760,26 @@ CollectiveAlgorithm::SliceBuilder::Finish()
     m_ancestry = {};
     m_local = {};
     auto& transfers = m_schedule.transfers;
+    // A stable sort by step, counting: steps are few (a ring's 2(n - 1) plus the pieces).
+    uint32_t steps = 0;
+    for (const auto& t : transfers)
+    {
+        steps = std::max(steps, t.step + 1);
+    }
+    std::vector<uint32_t> firstOfStep(steps + 1, 0);
+    for (const auto& t : transfers)
+    {
+        ++firstOfStep[t.step + 1];
+    }
+    for (uint32_t k = 0; k < steps; ++k)
+    {
+        firstOfStep[k + 1] += firstOfStep[k];
+    }
     std::vector<uint32_t> order(transfers.size());
     for (uint32_t i = 0; i < order.size(); ++i)
     {
-        order[i] = i;
+        order[firstOfStep[transfers[i].step]++] = i;
     }
-    std::stable_sort(order.begin(), order.end(), [&transfers](uint32_t a, uint32_t b) {
-        return transfers[a].step < transfers[b].step;
-    });
     std::vector<uint32_t> position(transfers.size());
     for (uint32_t i = 0; i < order.size(); ++i)
     {

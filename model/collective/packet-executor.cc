@@ -327,13 +327,18 @@ PacketExecutor::Run(CollectiveSchedule&& schedule,
         Simulator::ScheduleNow(&PacketExecutor::Complete, this, UINT32_MAX);
         return;
     }
-    // Connections first, so that setting them up does not count inside the collective.
-    for (const auto& t : m_schedule.transfers)
+    // Connections first, so that setting them up does not count inside the collective; once
+    // per connection and relay (in the same order: first use).
+    std::vector<uint32_t> relayOf(m_slots->GetNConnections(), CollectiveTransfer::NO_RELAY - 1);
+    for (uint32_t i = 0; i < n; ++i)
     {
-        if (t.kind != TransferKind::SEND)
+        const CollectiveTransfer& t = m_schedule.transfers[i];
+        uint32_t& seen = relayOf[m_slots->GetConnection(i)];
+        if (t.kind != TransferKind::SEND || seen == t.via)
         {
             continue;
         }
+        seen = t.via;
         if (t.via == CollectiveTransfer::NO_RELAY)
         {
             GetQueuePair(t.src, t.dst, t.channel, t.lane);
