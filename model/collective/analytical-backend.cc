@@ -645,6 +645,18 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
     AnalyticalResult result;
     result.transfers.resize(n);
     const Time baseTime = Seconds(base);
+    // Seconds() of the times the loop reports, which come in runs of equal values (a batch of
+    // transfers ready, posted or done at once): the last conversion is reused.
+    double lastSeconds = 0;
+    Time lastTime = Seconds(0.0);
+    auto toTime = [&lastSeconds, &lastTime](double seconds) {
+        if (seconds != lastSeconds)
+        {
+            lastSeconds = seconds;
+            lastTime = Seconds(seconds);
+        }
+        return lastTime;
+    };
     for (uint32_t i = 0; i < n; ++i)
     {
         const PathInfo& path = paths[st[i].path];
@@ -770,7 +782,7 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
         {
             at = std::max(at, st[d].end);
         }
-        result.transfers[i].ready = Seconds(at);
+        result.transfers[i].ready = toTime(at);
         starts.emplace(at + pathStep[st[i].path], i);
     };
     for (uint32_t i = 0; i < n; ++i)
@@ -855,7 +867,7 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
         }
     };
     auto post = [&](uint32_t j, double at) {
-        result.transfers[j].start = Seconds(at);
+        result.transfers[j].start = toTime(at);
         const uint32_t c = slots.GetConnection(j);
         queue[queueTail[c]++] = j;
         if (queueTail[c] - queueHead[c] == 1)
@@ -1022,7 +1034,7 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
     for (uint32_t i = 0; i < n; ++i)
     {
         AnalyticalTransferTiming& timing = result.transfers[i];
-        timing.end = Seconds(st[i].end);
+        timing.end = toTime(st[i].end);
         timing.rate = timing.hops == 0 ? 0.0 : st[i].rate * protoEff;
     }
     if (slots.GetHeld() > 0)
