@@ -10,6 +10,7 @@
 #include "connection-slots.h"
 
 #include "ns3/boolean.h"
+#include "ns3/credit-flow-control.h"
 #include "ns3/fabric-channel.h"
 #include "ns3/fabric-config-error.h"
 #include "ns3/fabric-switch.h"
@@ -42,9 +43,10 @@ namespace
 struct HopInfo
 {
     std::vector<FabricNetDevice*> ports; //!< the ports sprayed over
-    std::vector<double> portRates;       //!< each port's payload bytes/s (rate x payload eff)
+    std::vector<double> portRates;       //!< each port's sustainable payload bytes/s
+    std::vector<double> lineRates;       //!< each port's payload bytes/s on the wire
     double aggregate{0};                 //!< sum of portRates
-    double slowest{0};                   //!< smallest of portRates
+    double slowest{0};                   //!< smallest of lineRates (serialises a packet)
     double delay{0};                     //!< largest cable delay of its ports, s
     double switchLatency{0};             //!< latency of the switch it leaves (0 at the source)
     bool cutThrough{true};               //!< every switch of the hop is cut-through
@@ -140,14 +142,66 @@ ChainLatency(const PathInfo& path)
     return latency;
 }
 
+/// Each port's sustainable payload rate, computed once per port (see AnalyticalBackend).
+struct SustainedRates
+{
+    bool creditLoop{true}; //!< bound a port by its receiver's buffer over the credit loop
+    std::unordered_map<FabricNetDevice*, double> rates; //!< port -> payload bytes/s
+
+    /**
+     * \param port a transmitting port
+     * \param line its payload bytes/s on the wire (rate x payload efficiency)
+     * \param delay its cable's delay, s
+     * \return the payload bytes/s it sustains: line, or less where the receiver's input buffer
+     * does not cover the credit loop
+     */
+    double Get(Ptr<FabricNetDevice> port, Ptr<FabricChannel> channel, double line, double delay)
+    {
+        if (!creditLoop)
+        {
+            return line;
+        }
+        auto [it, fresh] = rates.emplace(PeekPointer(port), line);
+        if (!fresh)
+        {
+            return it->second;
+        }
+        // The cable's other end (the device resolves its peer only when initialised).
+        Ptr<FabricNetDevice> peer = channel ? channel->GetPeer(port) : nullptr;
+        BooleanValue flowControl;
+        port->GetAttribute("FlowControl", flowControl);
+        if (!peer || !flowControl.Get())
+        {
+            return line; // without credits a full buffer drops; nothing holds the sender back
+        }
+        UintegerValue buffer;
+        peer->GetAttribute("RxBufferSize", buffer);
+        // Whole packets of the largest size fit the buffer's 64-byte credit blocks.
+        const double wire = static_cast<double>(port->GetDataRate().GetBitRate()) / 8.0;
+        const auto packet =
+            static_cast<uint64_t>(std::llround(port->GetMtu() / port->GetPayloadEfficiency()));
+        const uint64_t blocks = buffer.Get() / CreditFlowControl::BLOCK_BYTES;
+        const uint64_t perPacket =
+            (packet + CreditFlowControl::BLOCK_BYTES - 1) / CreditFlowControl::BLOCK_BYTES;
+        const double usable = static_cast<double>(blocks / perPacket * packet);
+        // The loop: the cable there, the receiving switch's latency, a packet's serialisation,
+        // the cable back.
+        Ptr<FabricSwitch> sw = peer->GetSwitch();
+        const double loop = 2 * delay + (sw ? sw->GetLatency().GetSeconds() : 0.0) + packet / wire;
+        it->second = std::min(line, usable / loop * port->GetPayloadEfficiency());
+        return it->second;
+    }
+};
+
 /**
  * \param topology the fabric
  * \param from source topology rank
  * \param to destination topology rank
+ * \param sustained the ports' sustainable rates
  * \return the path's hops with their rates, delays, latencies and Mtus
  */
 PathInfo
-DescribePath(Ptr<FabricTopology> topology, uint32_t from, uint32_t to)
+DescribePath(Ptr<FabricTopology> topology, uint32_t from, uint32_t to, SustainedRates& sustained)
 {
     PathInfo path;
     const auto hops = topology->GetPathHops(from, to);
@@ -158,17 +212,22 @@ DescribePath(Ptr<FabricTopology> topology, uint32_t from, uint32_t to)
         info.mtu = std::numeric_limits<uint32_t>::max();
         for (const auto& port : hops[h])
         {
-            const double rate = static_cast<double>(port->GetDataRate().GetBitRate()) / 8.0 *
+            const double line = static_cast<double>(port->GetDataRate().GetBitRate()) / 8.0 *
                                 port->GetPayloadEfficiency();
+            double delay = 0;
+            Ptr<FabricChannel> channel = DynamicCast<FabricChannel>(port->GetChannel());
+            if (channel)
+            {
+                delay = channel->GetDelay().GetSeconds();
+                info.delay = std::max(info.delay, delay);
+            }
+            const double rate = sustained.Get(port, channel, line, delay);
             info.ports.push_back(PeekPointer(port));
             info.portRates.push_back(rate);
+            info.lineRates.push_back(line);
             info.aggregate += rate;
-            info.slowest = std::min(info.slowest, rate);
+            info.slowest = std::min(info.slowest, line);
             info.mtu = std::min<uint32_t>(info.mtu, port->GetMtu());
-            if (auto channel = DynamicCast<FabricChannel>(port->GetChannel()))
-            {
-                info.delay = std::max(info.delay, channel->GetDelay().GetSeconds());
-            }
             if (Ptr<FabricSwitch> sw = port->GetSwitch())
             {
                 info.switchLatency = std::max(info.switchLatency, sw->GetLatency().GetSeconds());
@@ -334,6 +393,14 @@ AnalyticalBackend::GetTypeId()
                           UintegerValue(10),
                           MakeUintegerAccessor(&AnalyticalBackend::m_hottestLinks),
                           MakeUintegerChecker<uint32_t>())
+            .AddAttribute("CreditLoop",
+                          "Bound each port's rate by its credit loop: at most the receiver's "
+                          "input buffer (RxBufferSize, in whole largest packets) per round trip "
+                          "of 2 x cable delay + the receiving switch's PortToPortLatency + one "
+                          "packet's serialisation, as credit-based flow control allows.",
+                          BooleanValue(true),
+                          MakeBooleanAccessor(&AnalyticalBackend::m_creditLoop),
+                          MakeBooleanChecker())
             .AddAttribute("SlotsPerConnection",
                           "Receive buffers per connection (NCCL_STEPS), as the packet level's "
                           "PacketExecutor::SlotsPerConnection (see ConnectionSlots). 0: "
@@ -349,7 +416,8 @@ AnalyticalBackend::AnalyticalBackend()
       m_protocolLatency(true),
       m_baseLatency(false),
       m_hottestLinks(10),
-      m_slotsPerConnection(8)
+      m_slotsPerConnection(8),
+      m_creditLoop(true)
 {
     NS_LOG_FUNCTION(this);
 }
@@ -450,6 +518,8 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
     // in-network paths point into the ones they are made of.
     const auto n = static_cast<uint32_t>(schedule.transfers.size());
     std::deque<PathInfo> paths;
+    SustainedRates sustained;
+    sustained.creditLoop = m_creditLoop;
     std::unordered_map<PathKey, uint32_t, PathKeyHash> pathIds;
     std::unordered_map<PathKey, uint32_t, PathKeyHash> inNetworkIds;
 
@@ -477,7 +547,7 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
         auto it = pathIds.find(key);
         if (it == pathIds.end())
         {
-            it = pathIds.emplace(key, addPath(DescribePath(topology, a, b))).first;
+            it = pathIds.emplace(key, addPath(DescribePath(topology, a, b, sustained))).first;
         }
         return paths[it->second];
     };
@@ -509,12 +579,12 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
             PathInfo path;
             if (via == CollectiveTransfer::NO_RELAY)
             {
-                path = DescribePath(topology, toTopo[t.src], toTopo[t.dst]);
+                path = DescribePath(topology, toTopo[t.src], toTopo[t.dst], sustained);
             }
             else
             {
-                path = DescribePath(topology, toTopo[t.src], via);
-                PathInfo second = DescribePath(topology, via, toTopo[t.dst]);
+                path = DescribePath(topology, toTopo[t.src], via, sustained);
+                PathInfo second = DescribePath(topology, via, toTopo[t.dst], sustained);
                 path.hops.insert(path.hops.end(), second.hops.begin(), second.hops.end());
                 path.link = NcclLinkType::NET;
             }
@@ -1089,7 +1159,7 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
                         load.port = hop.ports[p];
                         load.name = topology->GetPortName(load.port);
                         result.links.push_back(std::move(load));
-                        linkRate.push_back(hop.portRates[p] * protoEff);
+                        linkRate.push_back(hop.lineRates[p] * protoEff);
                     }
                     result.links[link].bytes += count * (bytes / k + (p < bytes % k ? 1 : 0));
                 }
