@@ -100,7 +100,9 @@ struct AnalyticalResult
  *   RTT = 2 x cable delay + the receiving switch's PortToPortLatency (0 at an endpoint) +
  *   P / data rate (the packet's serialisation: an endpoint takes it at its tail, and at a
  *   switch the returning credits wait behind a packet on the reverse wire), the port sustains
- *   min(data rate, N x P / RTT) x payload efficiency. The flow-control packet's 6 bytes are
+ *   min(data rate, N x P / RTT) x payload efficiency (a credit-based link runs at full rate
+ *   only while the buffer covers the round trip: H. T. Kung and R. Morris, "Credit-Based Flow
+ *   Control for ATM Networks", IEEE Network 9(2), 1995). The flow-control packet's 6 bytes are
  *   left out; a port without FlowControl is not bound. On 8 hosts on one NDR switch with
  *   500 ns cables and 64 KiB buffers that is 43.5 GB/s of 49.7 (the packet level's ring
  *   all-reduce: 1.5 % faster than this, 12 % slower than the unbounded rate). The first
