@@ -544,7 +544,10 @@ CollectiveAlgorithm::SliceBuilder::Send(uint32_t src,
     t.src = src;
     t.dst = dst;
     t.reduce = reduce;
-    Add(std::move(t), {src}, {dst}, reduce, slot, step);
+    // Scratch lists, kept between calls: a million sends need no allocations for them.
+    m_reads.assign(1, src);
+    m_writes.assign(1, dst);
+    Add(std::move(t), m_reads, m_writes, reduce, slot, step);
 }
 
 uint32_t
@@ -627,7 +630,8 @@ CollectiveAlgorithm::SliceBuilder::Add(CollectiveTransfer t,
 
     // Candidate dependencies from the data: what the copies it reads hold, and for the copies
     // it writes what must happen before they change.
-    std::vector<uint32_t> candidates;
+    std::vector<uint32_t>& candidates = m_candidates;
+    candidates.clear();
     for (uint32_t r : reads)
     {
         const Location& from = At(r, slot);
@@ -701,17 +705,19 @@ CollectiveAlgorithm::SliceBuilder::Add(CollectiveTransfer t,
     auto isAncestor = [&](uint32_t ld) {
         return ld < prefix || (m_window[ld / 64 - base] >> (ld % 64) & 1);
     };
+    m_deps.clear();
     for (uint32_t d : candidates)
     {
         if (!isAncestor(m_local[d]))
         {
-            t.deps.push_back(d);
+            m_deps.push_back(d);
             NS_ABORT_MSG_IF(m_schedule.transfers[d].step >= t.step,
                             "transfer at step " << t.step << " (" << t.src << " -> " << t.dst
                                                 << " slot " << slot << ") depends on one at step "
                                                 << m_schedule.transfers[d].step);
         }
     }
+    t.deps.insert(t.deps.end(), m_deps.begin(), m_deps.end()); // one allocation, exact size
     for (uint32_t d : candidates)
     {
         const uint32_t ld = m_local[d];

@@ -310,6 +310,10 @@ class CollectiveAlgorithm : public Object
         uint32_t m_sliceBegin{0};                   //!< index of the slice's first transfer
         std::vector<uint32_t> m_local;              //!< index within its slot's list
         std::vector<uint64_t> m_window;             //!< scratch: the ancestors being merged
+        std::vector<uint32_t> m_reads;              //!< scratch: what a send reads
+        std::vector<uint32_t> m_writes;             //!< scratch: what a send writes
+        std::vector<uint32_t> m_candidates;         //!< scratch: candidate dependencies
+        std::vector<uint32_t> m_deps;               //!< scratch: the dependencies kept
     };
 
   protected:
