@@ -323,6 +323,78 @@ TEST_F(AnalyticalBackendTest, SingleTransferOverOneInfinibandLink)
         FabricConfigError);
 }
 
+TEST_F(AnalyticalBackendTest, CreditLoopBoundsALongLink)
+{
+    // A 1 us cable: the credit loop is 2 x 1 us + one 4,122-byte packet's 82 ns; the
+    // receiver's 64 KiB (1,024 credit blocks) hold 15 packets of 65 blocks, 61,830 bytes per
+    // loop: 29.7 GB/s of the link's 50.
+    TopologyHelper helper;
+    helper.AddNodeKind(Host());
+    helper.AddNodes("host", 2);
+    LinkSpec link = Link("gpu:0", "gpu:1", FabricLinkType::INFINIBAND);
+    link.delay = MicroSeconds(1);
+    helper.AddLink(link);
+    Ptr<FabricTopology> topo = helper.Build();
+    const double eff = 4096.0 / (4096 + 26);
+    const double rate = 400e9 / 8;
+    const double loop = 2e-6 + 4122 / rate;
+    const double bound = 15 * 4122 / loop * eff;
+    ASSERT_LT(bound, rate * eff);
+    const uint64_t bytes = uint64_t(4) << 20;
+    const auto schedule = Transfers(2, {{0, 1, bytes, 0}});
+    // First packet at the line rate, the rest at the bound.
+    const double expected = 1e-6 + 4096 / (rate * eff) + (bytes - 4096) / bound;
+    const auto r = Backend(false)->Run(schedule, topo, {}, CollectiveProtocol::SIMPLE);
+    EXPECT_NEAR(r.completion.GetSeconds(), expected, 2e-12);
+    EXPECT_NEAR(r.transfers[0].rate, bound, 1e-9 * bound);
+    // The port is busy for the bytes' time on the wire, not for the transfer.
+    EXPECT_NEAR(r.links.at(0).busy.GetSeconds(), bytes / (rate * eff), 1e-12);
+
+    // Without the bound, or with a buffer that covers the loop (31 packets, 127,782 bytes per
+    // loop: 61 GB/s), the link's rate.
+    const double line = 1e-6 + bytes / (rate * eff);
+    Ptr<AnalyticalBackend> unbounded = Backend(false);
+    unbounded->SetAttribute("CreditLoop", BooleanValue(false));
+    EXPECT_NEAR(
+        unbounded->Run(schedule, topo, {}, CollectiveProtocol::SIMPLE).completion.GetSeconds(),
+        line,
+        2e-12);
+    topo->GetHcaPort(1)->SetAttribute("RxBufferSize", UintegerValue(131072));
+    const auto big = Backend(false)->Run(schedule, topo, {}, CollectiveProtocol::SIMPLE);
+    EXPECT_NEAR(big.completion.GetSeconds(), line, 2e-12);
+    EXPECT_DOUBLE_EQ(big.transfers[0].rate, rate * eff);
+}
+
+TEST_F(AnalyticalBackendTest, CreditLoopOfAHostIntoASwitch)
+{
+    // Hosts on one NDR switch with 500 ns cables (collective-bench --fabric=switch): into the
+    // switch the loop adds its PortToPortLatency, 2 x 500 ns + 330 ns + 82 ns; 61,830 bytes
+    // per loop is 43.8 GB/s. Out of it, to a host, 1,082 ns: 57 GB/s, not bound.
+    Ptr<FabricTopology> topo = TopologyHelper().Build(TopologyReader::ReadString(
+        "name: hosts on one switch\n"
+        "node-kinds:\n"
+        "  host: {gpu: H100, gpus: 1, hcas: 1, hca-speed: NDR, hca-width: 4}\n"
+        "nodes:\n"
+        "  - {kind: host, count: 2}\n"
+        "fat-tree: {levels: 2, radix: 4, speed: NDR, width: 4, link-delay: 500ns}\n",
+        "switch"));
+    const auto hops = topo->GetPathHops(0, 1);
+    ASSERT_EQ(hops.size(), 2u);
+    ASSERT_TRUE(hops[1].front()->GetSwitch());
+    const double latency = hops[1].front()->GetSwitch()->GetLatency().GetSeconds();
+    const double eff = 4096.0 / (4096 + 26);
+    const double rate = 400e9 / 8;
+    const double bound = 15 * 4122 / (1e-6 + latency + 4122 / rate) * eff;
+    ASSERT_LT(bound, rate * eff);
+    ASSERT_GT(15 * 4122 / (1e-6 + 4122 / rate) * eff, rate * eff);
+    const auto r = Backend(false)->Run(Transfers(2, {{0, 1, uint64_t(8) << 20, 0}}),
+                                       topo,
+                                       {},
+                                       CollectiveProtocol::SIMPLE);
+    EXPECT_NEAR(r.transfers[0].rate, bound, 1e-9 * bound);
+    EXPECT_EQ(r.transfers[0].bottleneckHop, 0u);
+}
+
 TEST_F(AnalyticalBackendTest, SingleTransferOverNvlinks)
 {
     // Two GPUs of one server joined by one NVLink, then by three (sprayed).

@@ -10,6 +10,7 @@
 #include "connection-slots.h"
 
 #include "ns3/boolean.h"
+#include "ns3/credit-flow-control.h"
 #include "ns3/fabric-channel.h"
 #include "ns3/fabric-config-error.h"
 #include "ns3/fabric-switch.h"
@@ -26,6 +27,7 @@
 #include <queue>
 #include <tuple>
 #include <unordered_map>
+#include <utility>
 
 namespace ns3
 {
@@ -41,9 +43,10 @@ namespace
 struct HopInfo
 {
     std::vector<FabricNetDevice*> ports; //!< the ports sprayed over
-    std::vector<double> portRates;       //!< each port's payload bytes/s (rate x payload eff)
+    std::vector<double> portRates;       //!< each port's sustainable payload bytes/s
+    std::vector<double> lineRates;       //!< each port's payload bytes/s on the wire
     double aggregate{0};                 //!< sum of portRates
-    double slowest{0};                   //!< smallest of portRates
+    double slowest{0};                   //!< smallest of lineRates (serialises a packet)
     double delay{0};                     //!< largest cable delay of its ports, s
     double switchLatency{0};             //!< latency of the switch it leaves (0 at the source)
     bool cutThrough{true};               //!< every switch of the hop is cut-through
@@ -61,6 +64,69 @@ struct PathInfo
     double latency{0}; //!< in-network: request and answer through the switches, s
 };
 
+/// Which path: (source, relay or NO_RELAY, destination), or in-network (kind, group, rank).
+struct PathKey
+{
+    uint32_t a; //!< source topology rank (in-network: the kind)
+    uint32_t b; //!< relay (in-network: the group)
+    uint32_t c; //!< destination topology rank (in-network: the issuing rank)
+
+    /**
+     * \param o another key
+     * \return whether they are the same
+     */
+    bool operator==(const PathKey& o) const
+    {
+        return a == o.a && b == o.b && c == o.c;
+    }
+};
+
+/// Hash of a PathKey.
+struct PathKeyHash
+{
+    /**
+     * \param k a key
+     * \return its hash
+     */
+    size_t operator()(const PathKey& k) const
+    {
+        uint64_t h = k.a * 0x9E3779B97F4A7C15ULL;
+        h ^= (h >> 29) + k.b * 0xBF58476D1CE4E5B9ULL;
+        h ^= (h >> 31) + k.c * 0x94D049BB133111EBULL;
+        return static_cast<size_t>(h ^ (h >> 32));
+    }
+};
+
+/// What the fluid model keeps of a path, shared by every transfer on it.
+struct PathPorts
+{
+    std::vector<uint32_t> ports;  //!< dense indices of the ports of every hop, hop after hop
+    std::vector<uint32_t> hopEnd; //!< per hop: the end of its ports in `ports`
+    uint32_t mtu{std::numeric_limits<uint32_t>::max()};         //!< smallest Mtu on the path
+    double bottleneck{std::numeric_limits<double>::infinity()}; //!< smallest hop aggregate
+    double requestOverhead{0}; //!< in-network: NvlsRequestOverhead of its first hop
+    std::vector<std::pair<uint64_t, uint64_t>> sizes; //!< (bytes, transfers) carried
+    std::vector<uint32_t> hopSets;                    //!< per hop: its HopSet
+    std::vector<uint32_t> classes; //!< the PortClass of every port of every hop, once per class
+    uint64_t cachedBytes{std::numeric_limits<uint64_t>::max()}; //!< size of the cached values
+    Time cachedStep;                                            //!< its step latency
+    Time cachedFirstPacket; //!< a transfer's of cachedBytes: its first packet's latency
+    double cachedTail{0};   //!< and its tail latency
+};
+
+/**
+ * The ports of one hop as the fluid model shares them. Ports that every hop takes all or none
+ * of (the 18 NVLink ports from a GPU to its NVSwitches) form one PortClass, whose ports always
+ * have the same users; a transfer joins and leaves the classes of its hops, not every port.
+ */
+struct HopSet
+{
+    std::vector<uint32_t> ports;   //!< dense port indices, in the hop's order
+    std::vector<uint32_t> classes; //!< per class of its ports: the class, once per occurrence
+    std::vector<double> shareOf;   //!< one class: its ports' shares summed, per user count
+    bool oneClass{true};           //!< all its ports are of one class
+};
+
 /**
  * \param path a path
  * \return the time a header takes through it without serialisation: cables and switches
@@ -76,14 +142,66 @@ ChainLatency(const PathInfo& path)
     return latency;
 }
 
+/// Each port's sustainable payload rate, computed once per port (see AnalyticalBackend).
+struct SustainedRates
+{
+    bool creditLoop{true}; //!< bound a port by its receiver's buffer over the credit loop
+    std::unordered_map<FabricNetDevice*, double> rates; //!< port -> payload bytes/s
+
+    /**
+     * \param port a transmitting port
+     * \param line its payload bytes/s on the wire (rate x payload efficiency)
+     * \param delay its cable's delay, s
+     * \return the payload bytes/s it sustains: line, or less where the receiver's input buffer
+     * does not cover the credit loop
+     */
+    double Get(Ptr<FabricNetDevice> port, Ptr<FabricChannel> channel, double line, double delay)
+    {
+        if (!creditLoop)
+        {
+            return line;
+        }
+        auto [it, fresh] = rates.emplace(PeekPointer(port), line);
+        if (!fresh)
+        {
+            return it->second;
+        }
+        // The cable's other end (the device resolves its peer only when initialised).
+        Ptr<FabricNetDevice> peer = channel ? channel->GetPeer(port) : nullptr;
+        BooleanValue flowControl;
+        port->GetAttribute("FlowControl", flowControl);
+        if (!peer || !flowControl.Get())
+        {
+            return line; // without credits a full buffer drops; nothing holds the sender back
+        }
+        UintegerValue buffer;
+        peer->GetAttribute("RxBufferSize", buffer);
+        // Whole packets of the largest size fit the buffer's 64-byte credit blocks.
+        const double wire = static_cast<double>(port->GetDataRate().GetBitRate()) / 8.0;
+        const auto packet =
+            static_cast<uint64_t>(std::llround(port->GetMtu() / port->GetPayloadEfficiency()));
+        const uint64_t blocks = buffer.Get() / CreditFlowControl::BLOCK_BYTES;
+        const uint64_t perPacket =
+            (packet + CreditFlowControl::BLOCK_BYTES - 1) / CreditFlowControl::BLOCK_BYTES;
+        const double usable = static_cast<double>(blocks / perPacket * packet);
+        // The loop: the cable there, the receiving switch's latency, a packet's serialisation,
+        // the cable back.
+        Ptr<FabricSwitch> sw = peer->GetSwitch();
+        const double loop = 2 * delay + (sw ? sw->GetLatency().GetSeconds() : 0.0) + packet / wire;
+        it->second = std::min(line, usable / loop * port->GetPayloadEfficiency());
+        return it->second;
+    }
+};
+
 /**
  * \param topology the fabric
  * \param from source topology rank
  * \param to destination topology rank
+ * \param sustained the ports' sustainable rates
  * \return the path's hops with their rates, delays, latencies and Mtus
  */
 PathInfo
-DescribePath(Ptr<FabricTopology> topology, uint32_t from, uint32_t to)
+DescribePath(Ptr<FabricTopology> topology, uint32_t from, uint32_t to, SustainedRates& sustained)
 {
     PathInfo path;
     const auto hops = topology->GetPathHops(from, to);
@@ -94,17 +212,22 @@ DescribePath(Ptr<FabricTopology> topology, uint32_t from, uint32_t to)
         info.mtu = std::numeric_limits<uint32_t>::max();
         for (const auto& port : hops[h])
         {
-            const double rate = static_cast<double>(port->GetDataRate().GetBitRate()) / 8.0 *
+            const double line = static_cast<double>(port->GetDataRate().GetBitRate()) / 8.0 *
                                 port->GetPayloadEfficiency();
+            double delay = 0;
+            Ptr<FabricChannel> channel = DynamicCast<FabricChannel>(port->GetChannel());
+            if (channel)
+            {
+                delay = channel->GetDelay().GetSeconds();
+                info.delay = std::max(info.delay, delay);
+            }
+            const double rate = sustained.Get(port, channel, line, delay);
             info.ports.push_back(PeekPointer(port));
             info.portRates.push_back(rate);
+            info.lineRates.push_back(line);
             info.aggregate += rate;
-            info.slowest = std::min(info.slowest, rate);
+            info.slowest = std::min(info.slowest, line);
             info.mtu = std::min<uint32_t>(info.mtu, port->GetMtu());
-            if (auto channel = DynamicCast<FabricChannel>(port->GetChannel()))
-            {
-                info.delay = std::max(info.delay, channel->GetDelay().GetSeconds());
-            }
             if (Ptr<FabricSwitch> sw = port->GetSwitch())
             {
                 info.switchLatency = std::max(info.switchLatency, sw->GetLatency().GetSeconds());
@@ -270,6 +393,14 @@ AnalyticalBackend::GetTypeId()
                           UintegerValue(10),
                           MakeUintegerAccessor(&AnalyticalBackend::m_hottestLinks),
                           MakeUintegerChecker<uint32_t>())
+            .AddAttribute("CreditLoop",
+                          "Bound each port's rate by its credit loop: at most the receiver's "
+                          "input buffer (RxBufferSize, in whole largest packets) per round trip "
+                          "of 2 x cable delay + the receiving switch's PortToPortLatency + one "
+                          "packet's serialisation, as credit-based flow control allows.",
+                          BooleanValue(true),
+                          MakeBooleanAccessor(&AnalyticalBackend::m_creditLoop),
+                          MakeBooleanChecker())
             .AddAttribute("SlotsPerConnection",
                           "Receive buffers per connection (NCCL_STEPS), as the packet level's "
                           "PacketExecutor::SlotsPerConnection (see ConnectionSlots). 0: "
@@ -285,7 +416,8 @@ AnalyticalBackend::AnalyticalBackend()
       m_protocolLatency(true),
       m_baseLatency(false),
       m_hottestLinks(10),
-      m_slotsPerConnection(8)
+      m_slotsPerConnection(8),
+      m_creditLoop(true)
 {
     NS_LOG_FUNCTION(this);
 }
@@ -382,91 +514,236 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
     }
 
     // Paths, once per pair of topology ranks (and relay: PXN's path is the sender's to the
-    // relay, then the relay's to the receiver, one pipeline).
-    const size_t n = schedule.transfers.size();
-    std::map<std::tuple<uint32_t, uint32_t, uint32_t>, PathInfo> paths;
-    std::vector<const PathInfo*> pathOf(n);
-    auto describe = [&](uint32_t a, uint32_t b) -> const PathInfo& {
-        const auto key = std::make_tuple(a, CollectiveTransfer::NO_RELAY, b);
-        auto it = paths.find(key);
-        if (it == paths.end())
-        {
-            it = paths.emplace(key, DescribePath(topology, a, b)).first;
-        }
-        return it->second;
+    // relay, then the relay's to the receiver, one pipeline). A deque keeps them in place, as
+    // in-network paths point into the ones they are made of.
+    const auto n = static_cast<uint32_t>(schedule.transfers.size());
+    std::deque<PathInfo> paths;
+    SustainedRates sustained;
+    sustained.creditLoop = m_creditLoop;
+    std::unordered_map<PathKey, uint32_t, PathKeyHash> pathIds;
+    std::unordered_map<PathKey, uint32_t, PathKeyHash> inNetworkIds;
+
+    // What the model keeps per transfer, in one cache line.
+    struct State
+    {
+        double end{0};        //!< when it completed
+        double remaining{0};  //!< wire bytes left at lastUpdate
+        double rate{0};       //!< wire bytes/s now (at the end: over its whole drain)
+        double drainStart{0}; //!< when it began to move data
+        double lastUpdate{0}; //!< when remaining was last brought up to date
+        double tail{0};       //!< latency after its last byte leaves (first packet's excess)
+        double wire{0};       //!< wire payload bytes
+        uint32_t path{0};     //!< index in paths
+        uint32_t version{0};  //!< of its rate, to skip stale drain projections
     };
-    std::map<std::tuple<uint32_t, uint32_t, uint32_t>, PathInfo> inNetworkPaths;
-    for (size_t i = 0; i < n; ++i)
+
+    std::vector<State> st(n);
+    auto addPath = [&paths](PathInfo&& path) {
+        paths.push_back(std::move(path));
+        return static_cast<uint32_t>(paths.size() - 1);
+    };
+    auto describe = [&](uint32_t a, uint32_t b) -> const PathInfo& {
+        const PathKey key{a, CollectiveTransfer::NO_RELAY, b};
+        auto it = pathIds.find(key);
+        if (it == pathIds.end())
+        {
+            it = pathIds.emplace(key, addPath(DescribePath(topology, a, b, sustained))).first;
+        }
+        return paths[it->second];
+    };
+    for (uint32_t i = 0; i < n; ++i)
     {
         const CollectiveTransfer& t = schedule.transfers[i];
         if (t.kind != TransferKind::SEND)
         {
-            const auto key = std::make_tuple(static_cast<uint32_t>(t.kind), t.group, toTopo[t.src]);
-            auto it = inNetworkPaths.find(key);
-            if (it == inNetworkPaths.end())
+            const PathKey key{static_cast<uint32_t>(t.kind), t.group, toTopo[t.src]};
+            auto it = inNetworkIds.find(key);
+            if (it == inNetworkIds.end())
             {
                 std::vector<uint32_t> members;
                 for (uint32_t m : schedule.groups[t.group])
                 {
                     members.push_back(toTopo[m]);
                 }
-                it = inNetworkPaths
-                         .emplace(key, DescribeInNetwork(t, members, toTopo[t.src], describe))
-                         .first;
+                PathInfo path = DescribeInNetwork(t, members, toTopo[t.src], describe);
+                it = inNetworkIds.emplace(key, addPath(std::move(path))).first;
             }
-            pathOf[i] = &it->second;
+            st[i].path = it->second;
             continue;
         }
         const uint32_t via = t.via == CollectiveTransfer::NO_RELAY ? t.via : toTopo[t.via];
-        const auto key = std::make_tuple(toTopo[t.src], via, toTopo[t.dst]);
-        auto it = paths.find(key);
-        if (it == paths.end())
+        const PathKey key{toTopo[t.src], via, toTopo[t.dst]};
+        auto it = pathIds.find(key);
+        if (it == pathIds.end())
         {
             PathInfo path;
             if (via == CollectiveTransfer::NO_RELAY)
             {
-                path = DescribePath(topology, toTopo[t.src], toTopo[t.dst]);
+                path = DescribePath(topology, toTopo[t.src], toTopo[t.dst], sustained);
             }
             else
             {
-                path = DescribePath(topology, toTopo[t.src], via);
-                PathInfo second = DescribePath(topology, via, toTopo[t.dst]);
+                path = DescribePath(topology, toTopo[t.src], via, sustained);
+                PathInfo second = DescribePath(topology, via, toTopo[t.dst], sustained);
                 path.hops.insert(path.hops.end(), second.hops.begin(), second.hops.end());
                 path.link = NcclLinkType::NET;
             }
-            it = paths.emplace(key, std::move(path)).first;
+            it = pathIds.emplace(key, addPath(std::move(path))).first;
         }
-        pathOf[i] = &it->second;
+        st[i].path = it->second;
     }
 
-    // Fixed parts of each transfer: its step latency, its wire bytes, and the latency of its
-    // first packet through the path beyond the time its bytes take at the bottleneck.
+    // Ports: a dense index each, and for each path its ports hop after hop (transfers on one
+    // path share the list) and what the transfers on it need of it.
+    std::unordered_map<FabricNetDevice*, uint32_t> portIndex;
+    std::vector<double> portRate;
+    std::vector<PathPorts> pathPorts(paths.size());
+    for (uint32_t id = 0; id < paths.size(); ++id)
+    {
+        const PathInfo& path = paths[id];
+        PathPorts& pp = pathPorts[id];
+        for (const auto& hop : path.hops)
+        {
+            for (size_t p = 0; p < hop.ports.size(); ++p)
+            {
+                auto [it, fresh] = portIndex.emplace(hop.ports[p], portRate.size());
+                if (fresh)
+                {
+                    portRate.push_back(hop.portRates[p]);
+                }
+                pp.ports.push_back(it->second);
+            }
+            pp.hopEnd.push_back(static_cast<uint32_t>(pp.ports.size()));
+            pp.mtu = std::min(pp.mtu, hop.mtu);
+            pp.bottleneck = std::min(pp.bottleneck, hop.aggregate);
+        }
+        if (path.parallel && !path.hops.empty())
+        {
+            pp.requestOverhead = NvlsRequestOverhead(path.hops.front().mtu);
+        }
+    }
+    // Hop sets and port classes: ports in the same hop sets (as often) are one class.
+    std::vector<HopSet> hopSets;
+    {
+        std::map<std::vector<uint32_t>, uint32_t> hopSetIds;
+        for (auto& pp : pathPorts)
+        {
+            uint32_t k = 0;
+            for (uint32_t h = 0; h < pp.hopEnd.size(); ++h)
+            {
+                std::vector<uint32_t> ports(pp.ports.begin() + k, pp.ports.begin() + pp.hopEnd[h]);
+                k = pp.hopEnd[h];
+                auto [it, fresh] = hopSetIds.emplace(ports, hopSets.size());
+                if (fresh)
+                {
+                    hopSets.push_back({std::move(ports), {}, {}, true});
+                }
+                pp.hopSets.push_back(it->second);
+            }
+        }
+    }
+    std::vector<uint32_t> classOf(portRate.size());
+    uint32_t nClasses = 0;
+    {
+        // A port's signature: the hop sets it is in, once per time it is listed there.
+        std::vector<std::vector<uint32_t>> signature(portRate.size());
+        for (uint32_t hs = 0; hs < hopSets.size(); ++hs)
+        {
+            for (uint32_t p : hopSets[hs].ports)
+            {
+                signature[p].push_back(hs);
+            }
+        }
+        std::map<std::vector<uint32_t>, uint32_t> classIds;
+        for (uint32_t p = 0; p < portRate.size(); ++p)
+        {
+            classOf[p] = classIds.emplace(std::move(signature[p]), classIds.size()).first->second;
+        }
+        nClasses = static_cast<uint32_t>(classIds.size());
+    }
+    for (auto& hs : hopSets)
+    {
+        // Every port of a class is listed as often in the hop: the first one's count says it.
+        std::map<uint32_t, uint32_t> count;
+        for (uint32_t p : hs.ports)
+        {
+            ++count[p];
+        }
+        std::vector<uint32_t> done;
+        for (uint32_t p : hs.ports)
+        {
+            const uint32_t c = classOf[p];
+            if (std::find(done.begin(), done.end(), c) != done.end())
+            {
+                continue;
+            }
+            done.push_back(c);
+            hs.classes.insert(hs.classes.end(), count[p], c);
+        }
+        hs.oneClass = done.size() == 1 && hs.classes.size() == 1;
+    }
+    for (auto& pp : pathPorts)
+    {
+        for (uint32_t hs : pp.hopSets)
+        {
+            pp.classes.insert(pp.classes.end(),
+                              hopSets[hs].classes.begin(),
+                              hopSets[hs].classes.end());
+        }
+    }
+
+    // The wire payload bytes of a transfer: its data through the protocol, plus a
+    // load-reduce's read requests, which load the links with the data.
+    auto computeWire = [&](uint32_t i) {
+        const CollectiveTransfer& t = schedule.transfers[i];
+        double wire = static_cast<double>(t.bytes) / protoEff;
+        if (paths[st[i].path].parallel && t.kind == TransferKind::LOAD_REDUCE)
+        {
+            wire *= 1.0 + pathPorts[st[i].path].requestOverhead;
+        }
+        return wire;
+    };
+    // Each path's NCCL step latency (in-network: none, NcclInNetworkLatency is charged once).
+    std::vector<double> pathStep(paths.size());
+    for (uint32_t id = 0; id < paths.size(); ++id)
+    {
+        pathStep[id] = paths[id].parallel ? 0.0 : stepLatency[static_cast<int>(paths[id].link)];
+    }
+
+    // Fixed parts of each transfer: its step latency, and the latency of its first packet
+    // through the path beyond the time its bytes take at the bottleneck.
     AnalyticalResult result;
     result.transfers.resize(n);
-    std::vector<double> stepOf(n);
-    std::vector<double> wire(n);
-    std::vector<double> tailLatency(n);
-    std::vector<double> firstPacketOf(n);
-    for (size_t i = 0; i < n; ++i)
+    const Time baseTime = Seconds(base);
+    // Seconds() of the times the loop reports, which come in runs of equal values (a batch of
+    // transfers ready, posted or done at once): the last conversion is reused.
+    double lastSeconds = 0;
+    Time lastTime = Seconds(0.0);
+    auto toTime = [&lastSeconds, &lastTime](double seconds) {
+        if (seconds != lastSeconds)
+        {
+            lastSeconds = seconds;
+            lastTime = Seconds(seconds);
+        }
+        return lastTime;
+    };
+    for (uint32_t i = 0; i < n; ++i)
     {
-        const CollectiveTransfer& t = schedule.transfers[i];
-        const PathInfo& path = *pathOf[i];
+        const PathInfo& path = paths[st[i].path];
+        PathPorts& pp = pathPorts[st[i].path];
+        AnalyticalTransferTiming& timing = result.transfers[i];
+        timing.ready = baseTime;
+        timing.hops = static_cast<uint32_t>(path.hops.size());
+        timing.link = path.link;
+        st[i].wire = computeWire(i);
         if (path.parallel)
         {
-            // In-network: no per-step latency (NcclInNetworkLatency is charged once); the
-            // read requests of a load-reduce load the links with the data.
-            stepOf[i] = 0;
-            wire[i] = static_cast<double>(t.bytes) / protoEff;
-            if (t.kind == TransferKind::LOAD_REDUCE)
-            {
-                wire[i] *= 1.0 + NvlsRequestOverhead(path.hops.front().mtu);
-            }
-            tailLatency[i] = path.latency;
-            firstPacketOf[i] = path.latency;
+            st[i].tail = path.latency;
+            timing.firstPacket = Seconds(path.latency);
             continue;
         }
-        stepOf[i] = stepLatency[static_cast<int>(path.link)];
-        if (stepOf[i] < 0)
+        const double step = pathStep[st[i].path];
+        if (step < 0)
         {
             throw FabricConfigError(where,
                                     "transfer " + std::to_string(i) + ": NCCL's " +
@@ -474,103 +751,109 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
                                         CollectiveProtocolName(protocol) + " over " +
                                         NcclLinkTypeName(path.link));
         }
-        wire[i] = static_cast<double>(t.bytes) / protoEff;
-        uint32_t mtu = std::numeric_limits<uint32_t>::max();
-        double bottleneck = std::numeric_limits<double>::infinity();
-        for (const auto& hop : path.hops)
+        // The rest follows from the path and the size: computed once per path and size seen
+        // last (a path's transfers are one or two sizes).
+        const uint64_t bytes = schedule.transfers[i].bytes;
+        if (pp.cachedBytes != bytes)
         {
-            mtu = std::min(mtu, hop.mtu);
-            bottleneck = std::min(bottleneck, hop.aggregate);
-        }
-        const double first = std::min(wire[i], static_cast<double>(mtu));
-        double head = 0; // when the first packet's head leaves the current hop
-        double tail = 0; // when its tail has left it
-        for (size_t h = 0; h < path.hops.size(); ++h)
-        {
-            const HopInfo& hop = path.hops[h];
-            const double tau = first / hop.slowest;
-            if (h > 0)
+            pp.cachedBytes = bytes;
+            pp.cachedStep = Seconds(step);
+            const double first = std::min(st[i].wire, static_cast<double>(pp.mtu));
+            double head = 0; // when the first packet's head leaves the current hop
+            double tail = 0; // when its tail has left it
+            for (size_t h = 0; h < path.hops.size(); ++h)
             {
-                const double delay = path.hops[h - 1].delay;
-                head = hop.cutThrough
-                           ? std::max(head + delay + hop.switchLatency, tail + delay - tau)
-                           : tail + delay + hop.switchLatency;
-            }
-            tail = head + tau;
-        }
-        firstPacketOf[i] = path.hops.empty() ? 0.0 : tail + path.hops.back().delay;
-        tailLatency[i] =
-            path.hops.empty() ? 0.0 : std::max(0.0, firstPacketOf[i] - first / bottleneck);
-    }
-
-    // Ports, and for each path the ports of each hop (transfers on one path share its list).
-    typedef std::vector<std::vector<uint32_t>> PathPorts;
-    std::unordered_map<FabricNetDevice*, uint32_t> portIndex;
-    std::vector<double> portRate;
-    std::unordered_map<const PathInfo*, PathPorts> portsOfPath;
-    std::vector<const PathPorts*> hopPorts(n);
-    for (size_t i = 0; i < n; ++i)
-    {
-        auto [entry, freshPath] = portsOfPath.try_emplace(pathOf[i]);
-        if (freshPath)
-        {
-            for (const auto& hop : pathOf[i]->hops)
-            {
-                std::vector<uint32_t> ports;
-                ports.reserve(hop.ports.size());
-                for (size_t p = 0; p < hop.ports.size(); ++p)
+                const HopInfo& hop = path.hops[h];
+                const double tau = first / hop.slowest;
+                if (h > 0)
                 {
-                    auto [it, fresh] = portIndex.emplace(hop.ports[p], portRate.size());
-                    if (fresh)
-                    {
-                        portRate.push_back(hop.portRates[p]);
-                    }
-                    ports.push_back(it->second);
+                    const double delay = path.hops[h - 1].delay;
+                    head = hop.cutThrough
+                               ? std::max(head + delay + hop.switchLatency, tail + delay - tau)
+                               : tail + delay + hop.switchLatency;
                 }
-                entry->second.push_back(std::move(ports));
+                tail = head + tau;
             }
+            const double firstPacket = path.hops.empty() ? 0.0 : tail + path.hops.back().delay;
+            pp.cachedFirstPacket = Seconds(firstPacket);
+            pp.cachedTail =
+                path.hops.empty() ? 0.0 : std::max(0.0, firstPacket - first / pp.bottleneck);
         }
-        hopPorts[i] = &entry->second;
+        timing.stepLatency = pp.cachedStep;
+        timing.firstPacket = pp.cachedFirstPacket;
+        st[i].tail = pp.cachedTail;
     }
 
     // Fluid sharing in time: while transfers move data at once, each port's rate is split
     // equally among those crossing it, and a transfer moves at the slowest of its hops (a hop
     // sprayed over several ports sums its shares of them). Transfers that run at the same time
     // share, whichever step or channel they belong to.
-    std::vector<uint32_t> users(portRate.size(), 0);
+    std::vector<uint32_t> users(nClasses, 0); // active transfers on each port of the class
     std::vector<uint32_t> waiting(n, 0);
-    std::vector<std::vector<uint32_t>> dependents(n);
-    for (size_t i = 0; i < n; ++i)
+    // Who waits for each transfer, all in one array (dependents of i: from first[i] to
+    // first[i + 1]), in schedule order.
+    std::vector<uint32_t> firstDependent(n + 1, 0);
+    for (uint32_t i = 0; i < n; ++i)
     {
         waiting[i] = static_cast<uint32_t>(schedule.transfers[i].deps.size());
         for (uint32_t d : schedule.transfers[i].deps)
         {
-            dependents[d].push_back(static_cast<uint32_t>(i));
+            ++firstDependent[d + 1];
+        }
+    }
+    for (uint32_t i = 0; i < n; ++i)
+    {
+        firstDependent[i + 1] += firstDependent[i];
+    }
+    std::vector<uint32_t> dependents(firstDependent[n]);
+    {
+        std::vector<uint32_t> fill(firstDependent.begin(), firstDependent.end() - 1);
+        for (uint32_t i = 0; i < n; ++i)
+        {
+            for (uint32_t d : schedule.transfers[i].deps)
+            {
+                dependents[fill[d]++] = i;
+            }
         }
     }
     typedef std::pair<double, uint32_t> Event;
     std::priority_queue<Event, std::vector<Event>, std::greater<Event>> starts;
     std::priority_queue<Event, std::vector<Event>, std::greater<Event>> finishes;
-    std::vector<double> end(n, 0.0);
-    std::vector<double> ready(n, base);
-    std::vector<double> remaining(wire);
-    std::vector<double> rate(n, 0.0);
-    std::vector<double> drainStart(n, 0.0);
     std::vector<bool> recorded(n, false);
-    std::vector<uint32_t> bottleneckOf(n, 0);
-    std::vector<uint32_t> sharersOf(n, 1);
     // Transfers between the same two ranks on the same channel and lane share one connection (a
     // queue pair), which sends its messages one after another, in the order they were posted;
-    // they are posted as the receiver's slots allow, as at the packet level.
+    // they are posted as the receiver's slots allow, as at the packet level. Each connection's
+    // queue is a range of one array, sized by the transfers it carries; only its head moves
+    // data, so per connection one slot range records where the head sits in the port lists.
     ConnectionSlots slots(schedule, m_slotsPerConnection);
-    std::vector<std::deque<uint32_t>> connection(slots.GetNConnections());
-    std::vector<double> posted(n, 0.0);
+    const uint32_t nConnections = slots.GetNConnections();
+    std::vector<uint32_t> queueBegin(nConnections + 1, 0);
+    std::vector<uint32_t> positionBegin(nConnections + 1, 0);
+    for (uint32_t i = 0; i < n; ++i)
+    {
+        const uint32_t c = slots.GetConnection(i);
+        ++queueBegin[c + 1];
+        positionBegin[c + 1] =
+            std::max(positionBegin[c + 1],
+                     static_cast<uint32_t>(pathPorts[st[i].path].classes.size()));
+    }
+    for (uint32_t c = 0; c < nConnections; ++c)
+    {
+        queueBegin[c + 1] += queueBegin[c];
+        positionBegin[c + 1] += positionBegin[c];
+    }
+    std::vector<uint32_t> queue(n);
+    std::vector<uint32_t> queueHead(queueBegin.begin(), queueBegin.end() - 1);
+    std::vector<uint32_t> queueTail(queueHead);
+    std::vector<uint32_t> position(positionBegin[nConnections]);
     auto scheduleStart = [&](uint32_t i) {
+        double at = base;
         for (uint32_t d : schedule.transfers[i].deps)
         {
-            ready[i] = std::max(ready[i], end[d]);
+            at = std::max(at, st[d].end);
         }
-        starts.emplace(ready[i] + stepOf[i], i);
+        result.transfers[i].ready = toTime(at);
+        starts.emplace(at + pathStep[st[i].path], i);
     };
     for (uint32_t i = 0; i < n; ++i)
     {
@@ -582,17 +865,23 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
     const double inf = std::numeric_limits<double>::infinity();
     double now = 0;
     double completion = 0;
+
     // The sharing is kept incrementally, so that the model's cost grows with the schedule's
     // transfers, not with transfers x those active at once: a transfer's rate changes only when
     // a transfer crossing one of its ports starts or stops; its remaining bytes are brought up to
-    // date only then (remaining[i] holds them at lastUpdate[i]), and its projected drain time
+    // date only then (st[i].remaining holds them at st[i].lastUpdate), and its projected drain time
     // waits in a heap, stamped with the rate's version so that stale entries are skipped.
-    std::vector<std::vector<uint32_t>> onPort(portRate.size()); // active transfers per port
-    std::vector<double> lastUpdate(n, 0.0);
-    std::vector<uint32_t> version(n, 0);
+    struct OnPort
+    {
+        uint32_t transfer; //!< an active transfer crossing the class's ports
+        uint32_t slot;     //!< where position[] keeps this entry's index in the class's list
+    };
+
+    std::vector<std::vector<OnPort>> onPort(nClasses); // active transfers per port class
     std::vector<bool> isActive(n, false);
     std::vector<bool> isDirty(n, false);
     std::vector<uint32_t> dirty;
+    std::vector<uint32_t> posts;
     typedef std::tuple<double, uint32_t, uint32_t> Drain; // projected end, transfer, version
     std::priority_queue<Drain, std::vector<Drain>, std::greater<Drain>> drains;
     auto markDirty = [&](uint32_t i) {
@@ -603,47 +892,85 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
         }
     };
     auto markSharers = [&](uint32_t i) {
-        for (const auto& ports : *hopPorts[i])
+        for (uint32_t p : pathPorts[st[i].path].classes)
         {
-            for (uint32_t p : ports)
+            for (const OnPort& entry : onPort[p])
             {
-                for (uint32_t j : onPort[p])
-                {
-                    markDirty(j);
-                }
+                markDirty(entry.transfer);
             }
         }
     };
     auto activate = [&](uint32_t i, double at) {
-        drainStart[i] = at;
-        lastUpdate[i] = at;
+        st[i].drainStart = at;
+        st[i].lastUpdate = at;
+        st[i].remaining = st[i].wire;
         isActive[i] = true;
-        for (const auto& ports : *hopPorts[i])
+        const auto& ports = pathPorts[st[i].path].classes;
+        const uint32_t slot = positionBegin[slots.GetConnection(i)];
+        for (uint32_t k = 0; k < ports.size(); ++k)
         {
-            for (uint32_t p : ports)
-            {
-                ++users[p];
-                onPort[p].push_back(i);
-            }
+            const uint32_t p = ports[k];
+            ++users[p];
+            position[slot + k] = static_cast<uint32_t>(onPort[p].size());
+            onPort[p].push_back({i, slot + k});
         }
-        if (hopPorts[i]->empty())
+        if (ports.empty())
         {
-            rate[i] = inf;
+            st[i].rate = inf;
         }
         markDirty(i);
         markSharers(i);
     };
+    auto deactivate = [&](uint32_t i) {
+        isActive[i] = false;
+        const auto& ports = pathPorts[st[i].path].classes;
+        const uint32_t slot = positionBegin[slots.GetConnection(i)];
+        for (uint32_t k = 0; k < ports.size(); ++k)
+        {
+            const uint32_t p = ports[k];
+            --users[p];
+            auto& list = onPort[p];
+            const uint32_t at = position[slot + k];
+            list[at] = list.back();
+            position[list[at].slot] = at;
+            list.pop_back();
+        }
+    };
     auto post = [&](uint32_t j, double at) {
-        posted[j] = at;
-        auto& queue = connection[slots.GetConnection(j)];
-        queue.push_back(j);
-        if (queue.size() == 1)
+        result.transfers[j].start = toTime(at);
+        const uint32_t c = slots.GetConnection(j);
+        queue[queueTail[c]++] = j;
+        if (queueTail[c] - queueHead[c] == 1)
         {
             activate(j, at);
         }
     };
+    // A hop's rate for one more transfer: each port's rate shared by its users, summed over
+    // the ports in their order (memoised per user count when the hop is one class).
+    auto hopShare = [&](HopSet& hs) {
+        const uint32_t u = users[hs.classes.front()];
+        const bool oneClass = hs.oneClass;
+        if (oneClass && u < hs.shareOf.size() && hs.shareOf[u] >= 0)
+        {
+            return hs.shareOf[u];
+        }
+        double hop = 0;
+        for (uint32_t p : hs.ports)
+        {
+            hop += portRate[p] / users[classOf[p]];
+        }
+        if (oneClass)
+        {
+            if (u >= hs.shareOf.size())
+            {
+                hs.shareOf.resize(u + 1, -1.0);
+            }
+            hs.shareOf[u] = hop;
+        }
+        return hop;
+    };
     auto remainingAt = [&](uint32_t i, double t) {
-        return rate[i] == inf ? 0.0 : remaining[i] - rate[i] * (t - lastUpdate[i]);
+        return st[i].rate == inf ? 0.0 : st[i].remaining - st[i].rate * (t - st[i].lastUpdate);
     };
     while (!starts.empty() || !drains.empty() || !finishes.empty() || !dirty.empty())
     {
@@ -654,41 +981,39 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
             {
                 continue;
             }
-            remaining[i] = remainingAt(i, now);
-            lastUpdate[i] = now;
+            st[i].remaining = remainingAt(i, now);
+            st[i].lastUpdate = now;
             double r = inf;
             uint32_t bottleneckHop = 0;
-            for (size_t h = 0; h < hopPorts[i]->size(); ++h)
+            const PathPorts& pp = pathPorts[st[i].path];
+            for (uint32_t h = 0; h < pp.hopSets.size(); ++h)
             {
-                double hop = 0;
-                for (uint32_t p : (*hopPorts[i])[h])
-                {
-                    hop += portRate[p] / users[p];
-                }
+                const double hop = hopShare(hopSets[pp.hopSets[h]]);
                 if (hop < r)
                 {
                     r = hop;
-                    bottleneckHop = static_cast<uint32_t>(h);
+                    bottleneckHop = h;
                 }
             }
-            rate[i] = r;
-            if (!recorded[i] && !hopPorts[i]->empty())
+            st[i].rate = r;
+            if (!recorded[i] && !pp.hopEnd.empty())
             {
                 // What the transfer met when it began: its bottleneck and who shared it.
                 recorded[i] = true;
-                bottleneckOf[i] = bottleneckHop;
                 uint32_t most = 0;
-                for (uint32_t p : (*hopPorts[i])[bottleneckHop])
+                for (uint32_t c : hopSets[pp.hopSets[bottleneckHop]].classes)
                 {
-                    most = std::max(most, users[p]);
+                    most = std::max(most, users[c]);
                 }
-                sharersOf[i] = most;
+                result.transfers[i].bottleneckHop = bottleneckHop;
+                result.transfers[i].sharers = most;
             }
-            drains.emplace(r == inf ? now : now + remaining[i] / r, i, ++version[i]);
+            drains.emplace(r == inf ? now : now + st[i].remaining / r, i, ++st[i].version);
         }
         dirty.clear();
-        while (!drains.empty() && (!isActive[std::get<1>(drains.top())] ||
-                                   std::get<2>(drains.top()) != version[std::get<1>(drains.top())]))
+        while (!drains.empty() &&
+               (!isActive[std::get<1>(drains.top())] ||
+                std::get<2>(drains.top()) != st[std::get<1>(drains.top())].version))
         {
             drains.pop(); // stale: finished, or its rate changed since
         }
@@ -707,16 +1032,18 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
             {
                 const uint32_t i = finishes.top().second;
                 finishes.pop();
-                end[i] = t;
+                st[i].end = t;
                 completion = std::max(completion, t);
-                for (uint32_t next : dependents[i])
+                for (uint32_t d = firstDependent[i]; d < firstDependent[i + 1]; ++d)
                 {
-                    if (--waiting[next] == 0)
+                    if (--waiting[dependents[d]] == 0)
                     {
-                        scheduleStart(next);
+                        scheduleStart(dependents[d]);
                     }
                 }
-                for (uint32_t j : slots.Arrived(i))
+                posts.clear();
+                slots.Arrived(i, posts);
+                for (uint32_t j : posts)
                 {
                     post(j, t);
                 }
@@ -728,7 +1055,9 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
             {
                 const uint32_t i = starts.top().second;
                 starts.pop();
-                for (uint32_t j : slots.Ready(i))
+                posts.clear();
+                slots.Ready(i, posts);
+                for (uint32_t j : posts)
                 {
                     post(j, t);
                 }
@@ -740,62 +1069,43 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
             while (!drains.empty())
             {
                 const auto [projected, i, v] = drains.top();
-                if (!isActive[i] || v != version[i])
+                if (!isActive[i] || v != st[i].version)
                 {
                     drains.pop();
                     continue;
                 }
-                if (remainingAt(i, t) > 1e-6 * std::max(1.0, wire[i]))
+                const double wire = st[i].wire;
+                if (remainingAt(i, t) > 1e-6 * std::max(1.0, wire))
                 {
                     break;
                 }
                 drains.pop();
                 const CollectiveTransfer& tr = schedule.transfers[i];
-                double finish = t + tailLatency[i];
+                double finish = t + st[i].tail;
                 if (tr.reduce && reductionRate > 0)
                 {
                     finish += static_cast<double>(tr.bytes) / reductionRate;
                 }
                 finishes.emplace(finish, i);
-                const double span = t - drainStart[i];
-                rate[i] = span > 0 ? wire[i] / span : 0.0;
-                remaining[i] = 0;
-                isActive[i] = false;
-                for (const auto& ports : *hopPorts[i])
-                {
-                    for (uint32_t p : ports)
-                    {
-                        --users[p];
-                        auto& list = onPort[p];
-                        auto it = std::find(list.begin(), list.end(), i);
-                        *it = list.back();
-                        list.pop_back();
-                    }
-                }
+                const double span = t - st[i].drainStart;
+                st[i].rate = span > 0 ? wire / span : 0.0;
+                st[i].remaining = 0;
+                deactivate(i);
                 markSharers(i);
-                auto& queue = connection[slots.GetConnection(i)];
-                queue.pop_front();
-                if (!queue.empty())
+                const uint32_t c = slots.GetConnection(i);
+                ++queueHead[c];
+                if (queueHead[c] != queueTail[c])
                 {
-                    activate(queue.front(), t); // the connection's next message
+                    activate(queue[queueHead[c]], t); // the connection's next message
                 }
             }
         }
     }
-    for (size_t i = 0; i < n; ++i)
+    for (uint32_t i = 0; i < n; ++i)
     {
-        const PathInfo& path = *pathOf[i];
         AnalyticalTransferTiming& timing = result.transfers[i];
-        timing.ready = Seconds(ready[i]);
-        timing.start = Seconds(posted[i]);
-        timing.end = Seconds(end[i]);
-        timing.stepLatency = Seconds(stepOf[i]);
-        timing.firstPacket = Seconds(firstPacketOf[i]);
-        timing.rate = path.hops.empty() ? 0.0 : rate[i] * protoEff;
-        timing.hops = static_cast<uint32_t>(path.hops.size());
-        timing.bottleneckHop = bottleneckOf[i];
-        timing.sharers = sharersOf[i];
-        timing.link = path.link;
+        timing.end = toTime(st[i].end);
+        timing.rate = timing.hops == 0 ? 0.0 : st[i].rate * protoEff;
     }
     if (slots.GetHeld() > 0)
     {
@@ -803,47 +1113,78 @@ AnalyticalBackend::Run(const CollectiveSchedule& schedule,
     }
     result.completion = Seconds(completion);
 
-    // Per-port load: every hop carries the bytes, split evenly over its ports.
-    std::unordered_map<FabricNetDevice*, size_t> slot;
-    std::vector<double> slotRate;
-    for (size_t i = 0; i < n; ++i)
+    // Per-port load: every hop carries the bytes, split evenly over its ports. Summed per path
+    // and size first (a path's transfers are few sizes), so that the ports are visited once per
+    // path, not per transfer; paths in order of first use list the ports in first-use order.
+    std::vector<uint32_t> pathOrder;
+    for (uint32_t i = 0; i < n; ++i)
     {
-        const uint64_t bytes = schedule.transfers[i].bytes;
-        for (const auto& hop : pathOf[i]->hops)
+        auto& sizes = pathPorts[st[i].path].sizes;
+        if (sizes.empty())
         {
-            const uint64_t k = hop.ports.size();
-            for (uint64_t p = 0; p < k; ++p)
+            pathOrder.push_back(st[i].path);
+        }
+        const uint64_t bytes = schedule.transfers[i].bytes;
+        auto it = std::find_if(sizes.begin(), sizes.end(), [bytes](const auto& s) {
+            return s.first == bytes;
+        });
+        if (it == sizes.end())
+        {
+            sizes.emplace_back(bytes, 1);
+        }
+        else
+        {
+            ++it->second;
+        }
+    }
+    std::vector<uint32_t> linkOf(portRate.size(), UINT32_MAX);
+    std::vector<double> linkRate;
+    for (uint32_t id : pathOrder)
+    {
+        const PathInfo& path = paths[id];
+        const PathPorts& pp = pathPorts[id];
+        for (const auto& [bytes, count] : pp.sizes)
+        {
+            uint32_t flat = 0;
+            for (const auto& hop : path.hops)
             {
-                FabricNetDevice* port = hop.ports[p];
-                auto it = slot.find(port);
-                if (it == slot.end())
+                const uint64_t k = hop.ports.size();
+                for (uint64_t p = 0; p < k; ++p, ++flat)
                 {
-                    it = slot.emplace(port, result.links.size()).first;
-                    AnalyticalLinkLoad load;
-                    load.port = port;
-                    load.name = topology->GetPortName(port);
-                    result.links.push_back(load);
-                    slotRate.push_back(hop.portRates[p] * protoEff);
+                    uint32_t& link = linkOf[pp.ports[flat]];
+                    if (link == UINT32_MAX)
+                    {
+                        link = static_cast<uint32_t>(result.links.size());
+                        AnalyticalLinkLoad load;
+                        load.port = hop.ports[p];
+                        load.name = topology->GetPortName(load.port);
+                        result.links.push_back(std::move(load));
+                        linkRate.push_back(hop.lineRates[p] * protoEff);
+                    }
+                    result.links[link].bytes += count * (bytes / k + (p < bytes % k ? 1 : 0));
                 }
-                result.links[it->second].bytes += bytes / k + (p < bytes % k ? 1 : 0);
             }
         }
     }
     for (size_t l = 0; l < result.links.size(); ++l)
     {
         AnalyticalLinkLoad& load = result.links[l];
-        const double busy = static_cast<double>(load.bytes) / slotRate[l];
+        const double busy = static_cast<double>(load.bytes) / linkRate[l];
         load.busy = Seconds(busy);
         load.utilisation = completion > 0 ? busy / completion : 0.0;
     }
-    result.hottest = result.links;
-    std::stable_sort(
-        result.hottest.begin(),
-        result.hottest.end(),
-        [](const AnalyticalLinkLoad& a, const AnalyticalLinkLoad& b) { return a.bytes > b.bytes; });
-    if (result.hottest.size() > m_hottestLinks)
+    std::vector<uint32_t> hottest(result.links.size());
+    for (uint32_t l = 0; l < hottest.size(); ++l)
     {
-        result.hottest.resize(m_hottestLinks);
+        hottest[l] = l;
+    }
+    std::stable_sort(hottest.begin(), hottest.end(), [&result](uint32_t a, uint32_t b) {
+        return result.links[a].bytes > result.links[b].bytes;
+    });
+    hottest.resize(std::min<size_t>(hottest.size(), m_hottestLinks));
+    for (uint32_t l : hottest)
+    {
+        result.hottest.push_back(result.links[l]);
     }
 
     if (completion > 0)

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <map>
 #include <tuple>
+#include <unordered_map>
 
 namespace ns3
 {
@@ -300,10 +301,13 @@ void
 CollectiveAlgorithm::AddRailRelays(CollectiveSchedule& schedule, const RankLayout& layout)
 {
     // (server, rail) -> the first rank there: the GPU whose HCA that is.
-    std::map<std::pair<uint32_t, uint32_t>, uint32_t> onRail;
+    std::unordered_map<uint64_t, uint32_t> onRail;
+    auto key = [](uint32_t server, uint32_t rail) {
+        return static_cast<uint64_t>(server) << 32 | rail;
+    };
     for (uint32_t r = 0; r < layout.GetNRanks(); ++r)
     {
-        onRail.emplace(std::make_pair(layout.server[r], layout.GetRail(r)), r);
+        onRail.emplace(key(layout.server[r], layout.GetRail(r)), r);
     }
     for (auto& t : schedule.transfers)
     {
@@ -312,7 +316,7 @@ CollectiveAlgorithm::AddRailRelays(CollectiveSchedule& schedule, const RankLayou
         {
             continue;
         }
-        auto it = onRail.find({layout.server[t.src], layout.GetRail(t.dst)});
+        auto it = onRail.find(key(layout.server[t.src], layout.GetRail(t.dst)));
         if (it != onRail.end() && it->second != t.src)
         {
             t.via = it->second;
@@ -459,6 +463,30 @@ CollectiveAlgorithm::SliceBuilder::SliceBuilder(CollectiveSchedule& schedule, ui
     : m_schedule(schedule),
       m_slots(slots)
 {
+    // Every (rank, slot) in one table where it is small enough (a ring's ranks x ranks at
+    // 1,024 ranks: 56 MiB), else in a hash table (all-to-all's ranks x ranks^2 slots).
+    const uint64_t locations = static_cast<uint64_t>(schedule.nranks) * slots;
+    if (locations <= (uint64_t{1} << 21))
+    {
+        m_flat.resize(locations);
+    }
+}
+
+CollectiveAlgorithm::SliceBuilder::Location&
+CollectiveAlgorithm::SliceBuilder::At(uint32_t rank, uint32_t slot)
+{
+    const uint64_t key = static_cast<uint64_t>(rank) * m_slots + slot;
+    if (m_flat.empty())
+    {
+        return m_locations[key];
+    }
+    Location& location = m_flat[key];
+    if (!location.touched)
+    {
+        location.touched = true;
+        m_touched.push_back(key);
+    }
+    return location;
 }
 
 void
@@ -470,8 +498,24 @@ CollectiveAlgorithm::SliceBuilder::BeginSlice(uint32_t firstChunk,
     m_channel = channel;
     m_stepOffset = stepOffset;
     m_locations.clear();
-    m_slotTransfers.assign(m_slots, {});
-    m_anc.assign(m_slots, {});
+    for (uint64_t key : m_touched)
+    {
+        // Cleared, not freed: the next slice needs as much.
+        Location& location = m_flat[key];
+        location.writers.clear();
+        location.readers.clear();
+        location.copied = false;
+        location.touched = false;
+    }
+    m_touched.clear();
+    m_slotCount.assign(m_slots, 0);
+    m_arena.resize(m_slots);
+    for (auto& arena : m_arena)
+    {
+        arena.clear();
+    }
+    m_ancestry.clear();
+    m_sliceBegin = static_cast<uint32_t>(m_schedule.transfers.size());
 }
 
 uint32_t
@@ -500,7 +544,10 @@ CollectiveAlgorithm::SliceBuilder::Send(uint32_t src,
     t.src = src;
     t.dst = dst;
     t.reduce = reduce;
-    Add(std::move(t), {src}, {dst}, reduce, slot, step);
+    // Scratch lists, kept between calls: a million sends need no allocations for them.
+    m_reads.assign(1, src);
+    m_writes.assign(1, dst);
+    Add(std::move(t), m_reads, m_writes, reduce, slot, step);
 }
 
 uint32_t
@@ -583,15 +630,16 @@ CollectiveAlgorithm::SliceBuilder::Add(CollectiveTransfer t,
 
     // Candidate dependencies from the data: what the copies it reads hold, and for the copies
     // it writes what must happen before they change.
-    std::vector<uint32_t> candidates;
+    std::vector<uint32_t>& candidates = m_candidates;
+    candidates.clear();
     for (uint32_t r : reads)
     {
-        const Location& from = m_locations[static_cast<uint64_t>(r) * m_slots + slot];
+        const Location& from = At(r, slot);
         candidates.insert(candidates.end(), from.writers.begin(), from.writers.end());
     }
     for (uint32_t r : writes)
     {
-        const Location& to = m_locations[static_cast<uint64_t>(r) * m_slots + slot];
+        const Location& to = At(r, slot);
         candidates.insert(candidates.end(), to.readers.begin(), to.readers.end());
         if (reduce)
         {
@@ -607,11 +655,11 @@ CollectiveAlgorithm::SliceBuilder::Add(CollectiveTransfer t,
     }
     for (uint32_t r : reads)
     {
-        m_locations[static_cast<uint64_t>(r) * m_slots + slot].readers.push_back(index);
+        At(r, slot).readers.push_back(index);
     }
     for (uint32_t r : writes)
     {
-        Location& to = m_locations[static_cast<uint64_t>(r) * m_slots + slot];
+        Location& to = At(r, slot);
         if (reduce)
         {
             to.writers.push_back(index);
@@ -626,36 +674,83 @@ CollectiveAlgorithm::SliceBuilder::Add(CollectiveTransfer t,
     std::sort(candidates.begin(), candidates.end());
     candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
 
-    // Keep only the candidates not implied by the others (all on this chunk).
-    const uint32_t local = static_cast<uint32_t>(m_slotTransfers[slot].size());
-    std::vector<uint64_t> anc(local / 64 + 1, 0);
+    // Keep only the candidates not implied by the others (all on this chunk): merge their
+    // ancestors into a window of words from the common prefix on.
+    const uint32_t local = m_slotCount[slot];
+    uint32_t prefix = 0;
     for (uint32_t d : candidates)
     {
-        const auto& a = m_anc[slot][m_local[d]];
-        for (size_t w = 0; w < a.size(); ++w)
+        prefix = std::max(prefix, m_ancestry[d - m_sliceBegin].prefix);
+    }
+    const uint32_t base = prefix / 64;
+    const uint32_t words = local / 64 + 1 - base;
+    m_window.assign(words, 0);
+    if (prefix % 64 != 0)
+    {
+        m_window[0] = (uint64_t{1} << (prefix % 64)) - 1;
+    }
+    auto& arena = m_arena[slot];
+    for (uint32_t d : candidates)
+    {
+        const Ancestry& a = m_ancestry[d - m_sliceBegin];
+        const uint32_t first = a.prefix / 64;
+        for (uint32_t w = 0; w < a.words; ++w)
         {
-            anc[w] |= a[w];
+            if (first + w >= base)
+            {
+                m_window[first + w - base] |= arena[a.offset + w];
+            }
         }
     }
+    auto isAncestor = [&](uint32_t ld) {
+        return ld < prefix || (m_window[ld / 64 - base] >> (ld % 64) & 1);
+    };
+    m_deps.clear();
     for (uint32_t d : candidates)
     {
-        const uint32_t ld = m_local[d];
-        if (!(anc[ld / 64] >> (ld % 64) & 1))
+        if (!isAncestor(m_local[d]))
         {
-            t.deps.push_back(d);
+            m_deps.push_back(d);
             NS_ABORT_MSG_IF(m_schedule.transfers[d].step >= t.step,
                             "transfer at step " << t.step << " (" << t.src << " -> " << t.dst
                                                 << " slot " << slot << ") depends on one at step "
                                                 << m_schedule.transfers[d].step);
         }
     }
+    t.deps.insert(t.deps.end(), m_deps.begin(), m_deps.end()); // one allocation, exact size
     for (uint32_t d : candidates)
     {
         const uint32_t ld = m_local[d];
-        anc[ld / 64] |= uint64_t{1} << (ld % 64);
+        if (ld >= base * 64)
+        {
+            m_window[ld / 64 - base] |= uint64_t{1} << (ld % 64);
+        }
     }
-    m_anc[slot].push_back(std::move(anc));
-    m_slotTransfers[slot].push_back(index);
+    // The new prefix runs over the set bits that follow; the words beyond it are kept.
+    uint32_t newPrefix = prefix;
+    while (newPrefix < local && isAncestor(newPrefix))
+    {
+        if (newPrefix % 64 == 0 && m_window[newPrefix / 64 - base] == ~uint64_t{0})
+        {
+            newPrefix += 64;
+        }
+        else
+        {
+            ++newPrefix;
+        }
+    }
+    Ancestry ancestry;
+    ancestry.prefix = newPrefix;
+    uint32_t last = words;
+    while (last > newPrefix / 64 - base && m_window[last - 1] == 0)
+    {
+        --last;
+    }
+    ancestry.offset = arena.size();
+    ancestry.words = last - (newPrefix / 64 - base);
+    arena.insert(arena.end(), m_window.begin() + (newPrefix / 64 - base), m_window.begin() + last);
+    m_ancestry.push_back(ancestry);
+    ++m_slotCount[slot];
     m_local.push_back(local);
     m_schedule.transfers.push_back(std::move(t));
 }
@@ -663,15 +758,34 @@ CollectiveAlgorithm::SliceBuilder::Add(CollectiveTransfer t,
 void
 CollectiveAlgorithm::SliceBuilder::Finish()
 {
+    // The bookkeeping first: sorting copies the transfers once more.
+    m_locations = {};
+    m_flat = {};
+    m_touched = {};
+    m_arena = {};
+    m_ancestry = {};
+    m_local = {};
     auto& transfers = m_schedule.transfers;
+    // A stable sort by step, counting: steps are few (a ring's 2(n - 1) plus the pieces).
+    uint32_t steps = 0;
+    for (const auto& t : transfers)
+    {
+        steps = std::max(steps, t.step + 1);
+    }
+    std::vector<uint32_t> firstOfStep(steps + 1, 0);
+    for (const auto& t : transfers)
+    {
+        ++firstOfStep[t.step + 1];
+    }
+    for (uint32_t k = 0; k < steps; ++k)
+    {
+        firstOfStep[k + 1] += firstOfStep[k];
+    }
     std::vector<uint32_t> order(transfers.size());
     for (uint32_t i = 0; i < order.size(); ++i)
     {
-        order[i] = i;
+        order[firstOfStep[transfers[i].step]++] = i;
     }
-    std::stable_sort(order.begin(), order.end(), [&transfers](uint32_t a, uint32_t b) {
-        return transfers[a].step < transfers[b].step;
-    });
     std::vector<uint32_t> position(transfers.size());
     for (uint32_t i = 0; i < order.size(); ++i)
     {
@@ -690,10 +804,6 @@ CollectiveAlgorithm::SliceBuilder::Finish()
         sorted.push_back(std::move(t));
     }
     transfers = std::move(sorted);
-    m_locations.clear();
-    m_slotTransfers.clear();
-    m_anc.clear();
-    m_local.clear();
 }
 
 } // namespace ns3

@@ -272,17 +272,48 @@ class CollectiveAlgorithm : public Object
             std::vector<uint32_t> writers; //!< last copy (if any, first) and reductions since
             std::vector<uint32_t> readers; //!< transfers that sent it since the last copy
             bool copied{false};            //!< whether writers starts with a copy
+            bool touched{false};           //!< flat table: listed in m_touched
         };
 
-        CollectiveSchedule& m_schedule;                        //!< what is built
-        uint32_t m_slots;                                      //!< chunks per slice
-        uint32_t m_firstChunk{0};                              //!< chunk of slot 0
-        uint32_t m_channel{0};                                 //!< channel of the slice
-        uint32_t m_stepOffset{0};                              //!< step offset of the slice
-        std::unordered_map<uint64_t, Location> m_locations;    //!< (rank, slot) accesses
-        std::vector<std::vector<uint32_t>> m_slotTransfers;    //!< transfers of each slot
-        std::vector<std::vector<std::vector<uint64_t>>> m_anc; //!< ancestors, per slot, bitsets
-        std::vector<uint32_t> m_local;                         //!< index within its slot's list
+        /**
+         * The ancestors of a transfer among its slot's earlier transfers (by index within the
+         * slot): every index below `prefix`, and the bits set in `words` words of the slot's
+         * arena from `offset`, which cover indices from 64 x (prefix / 64) on. In a pipeline
+         * almost every earlier transfer is an ancestor, so the words are few or none, where a
+         * plain bitset costs each transfer a bit per earlier one (O(L^2) per slot of L).
+         */
+        struct Ancestry
+        {
+            uint32_t prefix{0}; //!< indices below it are all ancestors
+            uint32_t words{0};  //!< arena words for the indices above
+            uint64_t offset{0}; //!< where they start in the slot's arena
+        };
+
+        /**
+         * \param rank a rank
+         * \param slot a slot
+         * \return the accesses to rank's copy of the slot
+         */
+        Location& At(uint32_t rank, uint32_t slot);
+
+        CollectiveSchedule& m_schedule;                     //!< what is built
+        uint32_t m_slots;                                   //!< chunks per slice
+        uint32_t m_firstChunk{0};                           //!< chunk of slot 0
+        uint32_t m_channel{0};                              //!< channel of the slice
+        uint32_t m_stepOffset{0};                           //!< step offset of the slice
+        std::unordered_map<uint64_t, Location> m_locations; //!< (rank, slot) accesses, if sparse
+        std::vector<Location> m_flat;               //!< (rank, slot) accesses, rank x slots + slot
+        std::vector<uint64_t> m_touched;            //!< m_flat entries used by the slice
+        std::vector<uint32_t> m_slotCount;          //!< transfers of each slot in the slice
+        std::vector<std::vector<uint64_t>> m_arena; //!< per slot: the Ancestry words
+        std::vector<Ancestry> m_ancestry;           //!< per transfer of the slice
+        uint32_t m_sliceBegin{0};                   //!< index of the slice's first transfer
+        std::vector<uint32_t> m_local;              //!< index within its slot's list
+        std::vector<uint64_t> m_window;             //!< scratch: the ancestors being merged
+        std::vector<uint32_t> m_reads;              //!< scratch: what a send reads
+        std::vector<uint32_t> m_writes;             //!< scratch: what a send writes
+        std::vector<uint32_t> m_candidates;         //!< scratch: candidate dependencies
+        std::vector<uint32_t> m_deps;               //!< scratch: the dependencies kept
     };
 
   protected:

@@ -960,8 +960,7 @@ Communicator::Start(CollectiveOp op,
                                 "an operation is running; start the next one from its callback");
     }
     CollectiveReport report;
-    const CollectiveSchedule schedule =
-        Plan(op, bytes, root, peer, report.protocol, &report.fallback);
+    CollectiveSchedule schedule = Plan(op, bytes, root, peer, report.protocol, &report.fallback);
     report.op = op;
     report.bytes = bytes;
     report.nranks = GetSize();
@@ -986,14 +985,16 @@ Communicator::Start(CollectiveOp op,
     }
     std::string unbound;
     const std::vector<InNetworkBinding> bindings = BindGroups(schedule, unbound);
-    m_executor->Run(schedule,
+    const Time baseLatency = GetBaseLatency(schedule, report.protocol);
+    // The executor keeps the schedule: hand it over rather than copy it (and the report).
+    m_executor->Run(std::move(schedule),
                     CollectiveProtocolEfficiency(report.protocol),
-                    GetBaseLatency(schedule, report.protocol),
+                    baseLatency,
                     intra,
                     inter,
                     MakeCallback(&Communicator::Finish, this),
                     bindings);
-    m_pending = report;
+    m_pending = std::move(report);
     m_pendingDone = done;
     if (m_measureLinks)
     {

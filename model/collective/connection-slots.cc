@@ -9,9 +9,9 @@
 #include "ns3/fabric-config-error.h"
 #include "ns3/log.h"
 
-#include <map>
+#include <algorithm>
 #include <sstream>
-#include <tuple>
+#include <unordered_map>
 
 namespace ns3
 {
@@ -28,6 +28,39 @@ IsForwarder(const CollectiveTransfer& t, const CollectiveTransfer& d)
     return d.dst == t.src && d.chunk == t.chunk;
 }
 
+/// A connection: (sender, receiver, channel, lane).
+struct ConnectionKey
+{
+    uint32_t src;     //!< sender
+    uint32_t dst;     //!< receiver
+    uint32_t channel; //!< channel
+    uint32_t lane;    //!< lane
+
+    /**
+     * \param o another key
+     * \return whether they are the same
+     */
+    bool operator==(const ConnectionKey& o) const
+    {
+        return src == o.src && dst == o.dst && channel == o.channel && lane == o.lane;
+    }
+};
+
+/// Hash of a ConnectionKey.
+struct ConnectionKeyHash
+{
+    /**
+     * \param k a key
+     * \return its hash
+     */
+    size_t operator()(const ConnectionKey& k) const
+    {
+        uint64_t h = (static_cast<uint64_t>(k.src) << 32 | k.dst) * 0x9E3779B97F4A7C15ULL;
+        h ^= (h >> 29) + (static_cast<uint64_t>(k.channel) << 32 | k.lane) * 0xBF58476D1CE4E5B9ULL;
+        return static_cast<size_t>(h ^ (h >> 32));
+    }
+};
+
 } // namespace
 
 ConnectionSlots::ConnectionSlots(const CollectiveSchedule& schedule, uint32_t slots)
@@ -35,13 +68,13 @@ ConnectionSlots::ConnectionSlots(const CollectiveSchedule& schedule, uint32_t sl
       m_slots(slots)
 {
     const auto n = static_cast<uint32_t>(schedule.transfers.size());
-    std::map<std::tuple<uint32_t, uint32_t, uint32_t, uint32_t>, uint32_t> ids;
+    std::unordered_map<ConnectionKey, uint32_t, ConnectionKeyHash> ids;
     m_connectionOf.resize(n);
     m_forwarders.assign(n, 0);
     for (uint32_t i = 0; i < n; ++i)
     {
         const CollectiveTransfer& t = schedule.transfers[i];
-        const auto key = std::make_tuple(t.src, t.dst, t.channel, t.lane);
+        const ConnectionKey key{t.src, t.dst, t.channel, t.lane};
         m_connectionOf[i] = ids.emplace(key, static_cast<uint32_t>(ids.size())).first->second;
         for (uint32_t d : t.deps)
         {
@@ -61,37 +94,55 @@ std::vector<uint32_t>
 ConnectionSlots::Ready(uint32_t transfer)
 {
     std::vector<uint32_t> out;
+    Ready(transfer, out);
+    return out;
+}
+
+void
+ConnectionSlots::Ready(uint32_t transfer, std::vector<uint32_t>& out)
+{
     const uint32_t c = m_connectionOf[transfer];
     if (m_schedule.transfers[transfer].deps.empty() &&
         (!HasSlot(transfer) || (!m_waiting[c].empty() && *m_waiting[c].begin() < transfer)))
     {
         m_waiting[c].insert(transfer);
         ++m_held;
-        return out;
+        return;
     }
     Post(transfer, out);
-    return out;
 }
 
 bool
 ConnectionSlots::HasSlot(uint32_t transfer) const
 {
     const auto& occupied = m_occupied[m_connectionOf[transfer]];
-    return m_slots == 0 || occupied.size() < m_slots ||
-           occupied.count(m_schedule.transfers[transfer].slice) > 0;
+    if (m_slots == 0 || occupied.size() < m_slots)
+    {
+        return true;
+    }
+    const uint32_t slice = m_schedule.transfers[transfer].slice;
+    const auto it =
+        std::lower_bound(occupied.begin(), occupied.end(), std::make_pair(slice, uint32_t{0}));
+    return it != occupied.end() && it->first == slice;
 }
 
 std::vector<uint32_t>
 ConnectionSlots::Arrived(uint32_t transfer)
 {
+    std::vector<uint32_t> out;
+    Arrived(transfer, out);
+    return out;
+}
+
+void
+ConnectionSlots::Arrived(uint32_t transfer, std::vector<uint32_t>& out)
+{
     // Its forwarders depend on its arrival: none has been posted yet, so a count of zero
     // means nothing forwards it.
-    std::vector<uint32_t> out;
     if (m_forwarders[transfer] == 0)
     {
         Free(transfer, out);
     }
-    return out;
 }
 
 void
@@ -99,7 +150,18 @@ ConnectionSlots::Post(uint32_t transfer, std::vector<uint32_t>& out)
 {
     // Freeing a slot posts waiting sources, which depend on nothing and so free nothing in
     // turn: the recursion is one level deep.
-    ++m_occupied[m_connectionOf[transfer]][m_schedule.transfers[transfer].slice];
+    auto& occupied = m_occupied[m_connectionOf[transfer]];
+    const uint32_t slice = m_schedule.transfers[transfer].slice;
+    auto it =
+        std::lower_bound(occupied.begin(), occupied.end(), std::make_pair(slice, uint32_t{0}));
+    if (it != occupied.end() && it->first == slice)
+    {
+        ++it->second;
+    }
+    else
+    {
+        occupied.insert(it, {slice, 1});
+    }
     out.push_back(transfer);
     const CollectiveTransfer& t = m_schedule.transfers[transfer];
     for (uint32_t d : t.deps)
@@ -116,7 +178,9 @@ ConnectionSlots::Free(uint32_t transfer, std::vector<uint32_t>& out)
 {
     const uint32_t c = m_connectionOf[transfer];
     auto& occupied = m_occupied[c];
-    auto it = occupied.find(m_schedule.transfers[transfer].slice);
+    const uint32_t slice = m_schedule.transfers[transfer].slice;
+    auto it =
+        std::lower_bound(occupied.begin(), occupied.end(), std::make_pair(slice, uint32_t{0}));
     if (--it->second == 0)
     {
         occupied.erase(it);

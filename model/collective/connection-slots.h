@@ -10,9 +10,9 @@
 #include "collective-schedule.h"
 
 #include <cstdint>
-#include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ns3
@@ -53,11 +53,25 @@ class ConnectionSlots
     std::vector<uint32_t> Ready(uint32_t transfer);
 
     /**
+     * \brief Ready(uint32_t) without allocating.
+     * \param transfer its index
+     * \param out appended: the transfers to post now, in order
+     */
+    void Ready(uint32_t transfer, std::vector<uint32_t>& out);
+
+    /**
      * \brief A transfer's data has arrived (and been reduced).
      * \param transfer its index
      * \return the transfers to post now, in order
      */
     std::vector<uint32_t> Arrived(uint32_t transfer);
+
+    /**
+     * \brief Arrived(uint32_t) without allocating.
+     * \param transfer its index
+     * \param out appended: the transfers to post now, in order
+     */
+    void Arrived(uint32_t transfer, std::vector<uint32_t>& out);
 
     /** \return transfers that are ready but wait for a slot */
     uint32_t GetHeld() const;
@@ -102,10 +116,11 @@ class ConnectionSlots
      */
     void Free(uint32_t transfer, std::vector<uint32_t>& out);
 
-    const CollectiveSchedule& m_schedule;                 //!< the schedule
-    uint32_t m_slots;                                     //!< slots per connection (0: unlimited)
-    std::vector<uint32_t> m_connectionOf;                 //!< per transfer: its connection
-    std::vector<std::map<uint32_t, uint32_t>> m_occupied; //!< per connection: piece -> transfers
+    const CollectiveSchedule& m_schedule; //!< the schedule
+    uint32_t m_slots;                     //!< slots per connection (0: unlimited)
+    std::vector<uint32_t> m_connectionOf; //!< per transfer: its connection
+    /// Per connection: (piece, transfers holding its slot), by piece (a few: the slots).
+    std::vector<std::vector<std::pair<uint32_t, uint32_t>>> m_occupied;
     std::vector<std::set<uint32_t>> m_waiting; //!< per connection: sources waiting for a slot
     std::vector<uint32_t> m_forwarders;        //!< per transfer: forwarders not yet posted
     uint32_t m_held{0};                        //!< transfers waiting for a slot

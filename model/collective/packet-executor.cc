@@ -275,6 +275,24 @@ PacketExecutor::Run(const CollectiveSchedule& schedule,
                     DoneCallback done,
                     const std::vector<InNetworkBinding>& bindings)
 {
+    Run(CollectiveSchedule(schedule),
+        efficiency,
+        baseLatency,
+        intraStepLatency,
+        interStepLatency,
+        done,
+        bindings);
+}
+
+void
+PacketExecutor::Run(CollectiveSchedule&& schedule,
+                    double efficiency,
+                    Time baseLatency,
+                    Time intraStepLatency,
+                    Time interStepLatency,
+                    DoneCallback done,
+                    const std::vector<InNetworkBinding>& bindings)
+{
     if (m_running)
     {
         throw FabricConfigError("PacketExecutor", "a schedule is already running");
@@ -310,31 +328,47 @@ PacketExecutor::Run(const CollectiveSchedule& schedule,
     }
     m_bindings = bindings;
     m_inNetworkOps.clear();
-    m_schedule = schedule;
+    m_schedule = std::move(schedule);
     m_efficiency = efficiency;
     m_intraLatency = intraStepLatency;
     m_interLatency = interStepLatency;
     m_done = done;
-    const auto n = static_cast<uint32_t>(schedule.transfers.size());
+    const auto n = static_cast<uint32_t>(m_schedule.transfers.size());
     m_waiting.assign(n, 0);
     m_partsLeft.assign(n, 1);
     m_relayed.assign(n, 0);
     m_storeBytesLeft.assign(n, 0);
     for (uint32_t i = 0; i < n; ++i)
     {
-        const CollectiveTransfer& t = schedule.transfers[i];
+        const CollectiveTransfer& t = m_schedule.transfers[i];
         if (t.via != CollectiveTransfer::NO_RELAY)
         {
             m_partsLeft[i] = GetRelayParts(t);
         }
     }
-    m_dependents.assign(n, {});
+    // Dependents in one array (those of i from m_firstDependent[i] to [i + 1]), schedule order.
+    m_firstDependent.assign(n + 1, 0);
     for (uint32_t i = 0; i < n; ++i)
     {
-        m_waiting[i] = static_cast<uint32_t>(schedule.transfers[i].deps.size());
-        for (uint32_t d : schedule.transfers[i].deps)
+        m_waiting[i] = static_cast<uint32_t>(m_schedule.transfers[i].deps.size());
+        for (uint32_t d : m_schedule.transfers[i].deps)
         {
-            m_dependents[d].push_back(i);
+            ++m_firstDependent[d + 1];
+        }
+    }
+    for (uint32_t i = 0; i < n; ++i)
+    {
+        m_firstDependent[i + 1] += m_firstDependent[i];
+    }
+    m_dependents.assign(m_firstDependent[n], 0);
+    {
+        std::vector<uint32_t> fill(m_firstDependent.begin(), m_firstDependent.end() - 1);
+        for (uint32_t i = 0; i < n; ++i)
+        {
+            for (uint32_t d : m_schedule.transfers[i].deps)
+            {
+                m_dependents[fill[d]++] = i;
+            }
         }
     }
     m_slots = std::make_unique<ConnectionSlots>(m_schedule, m_slotsPerConnection);
@@ -381,13 +415,18 @@ PacketExecutor::Run(const CollectiveSchedule& schedule,
         Simulator::ScheduleNow(&PacketExecutor::Complete, this, UINT32_MAX);
         return;
     }
-    // Connections first, so that setting them up does not count inside the collective.
-    for (const auto& t : schedule.transfers)
+    // Connections first, so that setting them up does not count inside the collective; once
+    // per connection and relay (in the same order: first use).
+    std::vector<uint32_t> relayOf(m_slots->GetNConnections(), CollectiveTransfer::NO_RELAY - 1);
+    for (uint32_t i = 0; i < n; ++i)
     {
-        if (t.kind != TransferKind::SEND)
+        const CollectiveTransfer& t = m_schedule.transfers[i];
+        uint32_t& seen = relayOf[m_slots->GetConnection(i)];
+        if (t.kind != TransferKind::SEND || seen == t.via)
         {
             continue;
         }
+        seen = t.via;
         if (t.via == CollectiveTransfer::NO_RELAY)
         {
             GetQueuePair(t.src, t.dst, t.channel, t.lane);
@@ -441,8 +480,9 @@ PacketExecutor::OnRemoteCompletion(uint32_t index, Time when)
     {
         return;
     }
-    for (uint32_t next : m_dependents[index])
+    for (uint32_t k = m_firstDependent[index]; k < m_firstDependent[index + 1]; ++k)
     {
+        const uint32_t next = m_dependents[k];
         if (IsOwned(next) && --m_waiting[next] == 0)
         {
             ++m_pendingPosts;
@@ -670,8 +710,9 @@ PacketExecutor::Complete(uint32_t index)
         CompleteDistributed(index);
         return;
     }
-    for (uint32_t next : m_dependents[index])
+    for (uint32_t k = m_firstDependent[index]; k < m_firstDependent[index + 1]; ++k)
     {
+        const uint32_t next = m_dependents[k];
         if (--m_waiting[next] == 0)
         {
             ++m_pendingPosts;
@@ -710,8 +751,9 @@ PacketExecutor::CompleteDistributed(uint32_t index)
         }
     };
     const Time now = Simulator::Now();
-    for (uint32_t next : m_dependents[index])
+    for (uint32_t k = m_firstDependent[index]; k < m_firstDependent[index + 1]; ++k)
     {
+        const uint32_t next = m_dependents[k];
         if (!IsOwned(next))
         {
             tell(m_rankSystem[m_schedule.transfers[next].src]);

@@ -132,6 +132,25 @@ class PacketExecutor : public Object
              DoneCallback done,
              const std::vector<InNetworkBinding>& bindings = {});
 
+    /**
+     * \brief Run(const CollectiveSchedule&, ...) without copying the schedule, which a
+     * planner that has no further use for it hands over (a million transfers are 100 MiB).
+     * \param schedule the schedule (moved from)
+     * \param efficiency the protocol's payload efficiency (0-1]
+     * \param baseLatency the protocol's latency before the first transfers
+     * \param intraStepLatency the latency before each transfer over NVLink ports
+     * \param interStepLatency the same over the network
+     * \param done called when every transfer has completed
+     * \param bindings the hardware of each of the schedule's in-network groups
+     */
+    void Run(CollectiveSchedule&& schedule,
+             double efficiency,
+             Time baseLatency,
+             Time intraStepLatency,
+             Time interStepLatency,
+             DoneCallback done,
+             const std::vector<InNetworkBinding>& bindings = {});
+
     /** \return true while a schedule runs */
     bool IsRunning() const;
 
@@ -269,19 +288,20 @@ class PacketExecutor : public Object
     std::unordered_map<uint64_t, Ptr<RdmaQueuePair>> m_qps; //!< (src, dst, channel, lane) -> QP
     std::vector<Ptr<RdmaQueuePair>> m_receivers;            //!< receiver-side QPs, kept alive
 
-    CollectiveSchedule m_schedule;                   //!< the schedule running
-    double m_efficiency{1.0};                        //!< protocol payload efficiency
-    Time m_intraLatency;                             //!< protocol per-step latency, one server
-    Time m_interLatency;                             //!< protocol per-step latency, across servers
-    std::vector<uint32_t> m_waiting;                 //!< per transfer: dependencies not yet done
-    std::vector<uint32_t> m_partsLeft;               //!< per transfer: pieces yet to arrive
-    std::vector<uint32_t> m_relayed;                 //!< per relayed transfer: pieces forwarded
-    std::vector<std::vector<uint32_t>> m_dependents; //!< per transfer: who waits for it
-    uint32_t m_completed{0};                         //!< transfers done
-    uint32_t m_inFlight{0};                          //!< posted, not yet complete
-    uint32_t m_pendingPosts{0};                      //!< in their step latency
-    std::unique_ptr<ConnectionSlots> m_slots;        //!< flow control of the running schedule
-    std::vector<InNetworkBinding> m_bindings;        //!< hardware of the in-network groups
+    CollectiveSchedule m_schedule;          //!< the schedule running
+    double m_efficiency{1.0};               //!< protocol payload efficiency
+    Time m_intraLatency;                    //!< protocol per-step latency, one server
+    Time m_interLatency;                    //!< protocol per-step latency, across servers
+    std::vector<uint32_t> m_waiting;        //!< per transfer: dependencies not yet done
+    std::vector<uint32_t> m_partsLeft;      //!< per transfer: pieces yet to arrive
+    std::vector<uint32_t> m_relayed;        //!< per relayed transfer: pieces forwarded
+    std::vector<uint32_t> m_firstDependent; //!< per transfer: its first in m_dependents
+    std::vector<uint32_t> m_dependents; //!< who waits for each transfer, transfer after transfer
+    uint32_t m_completed{0};            //!< transfers done
+    uint32_t m_inFlight{0};             //!< posted, not yet complete
+    uint32_t m_pendingPosts{0};         //!< in their step latency
+    std::unique_ptr<ConnectionSlots> m_slots; //!< flow control of the running schedule
+    std::vector<InNetworkBinding> m_bindings; //!< hardware of the in-network groups
     /// ((kind << 16) | group, sequence) of a running in-network operation -> its transfer
     std::map<std::pair<uint32_t, uint32_t>, uint32_t> m_inNetworkOps;
     std::vector<uint64_t> m_storeBytesLeft;      //!< per multicast: bytes still to arrive
