@@ -174,7 +174,32 @@ ConnectionSlots::Post(uint32_t transfer, std::vector<uint32_t>& out)
 }
 
 void
+ConnectionSlots::SetLocal(std::vector<bool> local)
+{
+    m_local = std::move(local);
+}
+
+std::vector<uint32_t>
+ConnectionSlots::TakeRemoteFrees()
+{
+    std::vector<uint32_t> frees;
+    frees.swap(m_remoteFrees);
+    return frees;
+}
+
+void
 ConnectionSlots::Free(uint32_t transfer, std::vector<uint32_t>& out)
+{
+    if (!m_local.empty() && !m_local[transfer])
+    {
+        m_remoteFrees.push_back(transfer); // its sender's process holds the slot
+        return;
+    }
+    FreeRemote(transfer, out);
+}
+
+void
+ConnectionSlots::FreeRemote(uint32_t transfer, std::vector<uint32_t>& out)
 {
     const uint32_t c = m_connectionOf[transfer];
     auto& occupied = m_occupied[c];

@@ -77,6 +77,25 @@ class ConnectionSlots
     uint32_t GetHeld() const;
 
     /**
+     * \brief A distributed run: only the senders' process keeps a connection's slots. Here a
+     * slot of a transfer not marked local is not freed but set aside for its sender's process
+     * (TakeRemoteFrees), which frees it with FreeRemote.
+     * \param local per transfer: whether this process sends it
+     */
+    void SetLocal(std::vector<bool> local);
+
+    /** \return the transfers whose slot freed here for another process, since the last call */
+    std::vector<uint32_t> TakeRemoteFrees();
+
+    /**
+     * \brief Free the slot of a local transfer that another process consumed (it arrived
+     * there, or was forwarded on from there).
+     * \param transfer its index
+     * \param out appended: the waiting transfers the freed slot lets go
+     */
+    void FreeRemote(uint32_t transfer, std::vector<uint32_t>& out);
+
+    /**
      * \brief Report a stall: nothing is on its way, yet transfers wait for slots.
      * \param where the backend, for the message
      * \throw FabricConfigError always
@@ -124,6 +143,8 @@ class ConnectionSlots
     std::vector<std::set<uint32_t>> m_waiting; //!< per connection: sources waiting for a slot
     std::vector<uint32_t> m_forwarders;        //!< per transfer: forwarders not yet posted
     uint32_t m_held{0};                        //!< transfers waiting for a slot
+    std::vector<bool> m_local;                 //!< distributed: sent by this process
+    std::vector<uint32_t> m_remoteFrees;       //!< distributed: freed here for their sender
 };
 
 } // namespace ns3

@@ -23,11 +23,12 @@ namespace ns3
  * (ns-3's MPI engine), besides the packets that cross the cut cables.
  *
  * Each process runs the executor for the whole schedule but acts only for its own ranks: it
- * posts the transfers its ranks send and completes those its ranks receive. A completion that
- * another process needs (a transfer it sends depends on it, or it frees a slot of a
- * connection that process sends on) travels as a message, handled there one lookahead later
- * with the time it happened. After Simulator::Run, AllReduce combines what each process saw.
- * MpiDistributedRelay is the implementation over MPI.
+ * posts the transfers its ranks send and completes those its ranks receive. What another
+ * process needs travels as a message, handled there one lookahead later with the time it
+ * happened: a completion that a transfer it sends depends on, and the freeing of a receive
+ * slot of a connection it sends on (ConnectionSlots: when the receiver forwards the piece, or
+ * when it arrives if nothing forwards it). After Simulator::Run, AllReduce combines what each
+ * process saw. MpiDistributedRelay is the implementation over MPI.
  */
 class DistributedRelay : public Object
 {
@@ -54,10 +55,11 @@ class DistributedRelay : public Object
     virtual Time GetLookahead() const = 0;
 
     /**
-     * \brief Tell another process that a transfer completed now; its completion callback
-     * runs there GetLookahead() from now.
+     * \brief Tell another process that something happened to a transfer now (it completed,
+     * or its receive slot freed: the executor sets the top bit); the completion callback runs
+     * there GetLookahead() from now, with the same word and the time.
      * \param system the process
-     * \param index the transfer
+     * \param index the transfer's index, top bit as the executor uses it
      */
     virtual void SendCompletion(uint32_t system, uint32_t index) = 0;
 

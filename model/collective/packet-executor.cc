@@ -221,6 +221,9 @@ namespace
 /// Immediate-data flag of a relayed transfer's first leg (sender to relay).
 constexpr uint32_t RELAY_LEG = 1U << 31;
 
+/// A distributed run's notice that a transfer's receive slot freed (else: it completed).
+constexpr uint32_t SLOT_FREED = 1U << 31;
+
 /// The index of the engine's port that stands for a topology port (itself or its group).
 uint32_t
 EnginePortFor(Ptr<RdmaEngine> engine, Ptr<FabricNetDevice> port)
@@ -382,11 +385,11 @@ PacketExecutor::Run(CollectiveSchedule&& schedule,
         }
         for (uint32_t i = 0; i < n; ++i)
         {
-            const CollectiveTransfer& t = schedule.transfers[i];
+            const CollectiveTransfer& t = m_schedule.transfers[i];
             if (t.kind != TransferKind::SEND)
             {
                 throw FabricConfigError("PacketExecutor (distributed)",
-                                        "the " + schedule.algorithm +
+                                        "the " + m_schedule.algorithm +
                                             " schedule uses in-network groups, which do not "
                                             "run distributed");
             }
@@ -397,6 +400,12 @@ PacketExecutor::Run(CollectiveSchedule&& schedule,
                                             "'s PXN relay is on another process than its sender");
             }
         }
+        std::vector<bool> local(n);
+        for (uint32_t i = 0; i < n; ++i)
+        {
+            local[i] = IsOwned(i);
+        }
+        m_slots->SetLocal(std::move(local));
         m_relay->SetCompletionCallback(MakeCallback(&PacketExecutor::OnRemoteCompletion, this));
     }
     m_late = 0;
@@ -474,10 +483,24 @@ PacketExecutor::Ready(uint32_t index, Time since)
 }
 
 void
-PacketExecutor::OnRemoteCompletion(uint32_t index, Time when)
+PacketExecutor::OnRemoteCompletion(uint32_t notice, Time when)
 {
+    const uint32_t index = notice & ~SLOT_FREED;
     if (!m_running || index >= m_schedule.transfers.size())
     {
+        return;
+    }
+    if (notice & SLOT_FREED)
+    {
+        // The receiver consumed a piece this process sent: its slot frees now, not at `when`.
+        std::vector<uint32_t> go;
+        m_slots->FreeRemote(index, go);
+        for (uint32_t next : go)
+        {
+            ++m_late; // it waited for that slot: it goes one lookahead late
+            Send(next);
+        }
+        SendRemoteFrees();
         return;
     }
     for (uint32_t k = m_firstDependent[index]; k < m_firstDependent[index + 1]; ++k)
@@ -489,13 +512,14 @@ PacketExecutor::OnRemoteCompletion(uint32_t index, Time when)
             Ready(next, when);
         }
     }
-    if (IsOwned(index))
+}
+
+void
+PacketExecutor::SendRemoteFrees()
+{
+    for (uint32_t d : m_slots->TakeRemoteFrees())
     {
-        for (uint32_t next : m_slots->Arrived(index))
-        {
-            ++m_late; // it waited for a slot that freed at `when`, known only now
-            Send(next);
-        }
+        m_relay->SendCompletion(m_rankSystem[m_schedule.transfers[d].src], d | SLOT_FREED);
     }
 }
 
@@ -506,6 +530,10 @@ PacketExecutor::Post(uint32_t index)
     for (uint32_t next : m_slots->Ready(index))
     {
         Send(next);
+    }
+    if (m_relay)
+    {
+        SendRemoteFrees(); // posting a forwarder frees the slot of what it forwards
     }
 }
 
@@ -764,17 +792,12 @@ PacketExecutor::CompleteDistributed(uint32_t index)
             Ready(next, now);
         }
     }
-    if (IsOwned(index))
+    // The slot frees here if it does at all on arrival; a sender elsewhere hears of it.
+    for (uint32_t next : m_slots->Arrived(index))
     {
-        for (uint32_t next : m_slots->Arrived(index))
-        {
-            Send(next);
-        }
+        Send(next);
     }
-    else
-    {
-        tell(m_rankSystem[m_schedule.transfers[index].src]);
-    }
+    SendRemoteFrees();
     for (uint32_t system : notify)
     {
         m_relay->SendCompletion(system, index);

@@ -234,11 +234,14 @@ class PacketExecutor : public Object
     }
 
     /**
-     * \brief Another process's rank received a transfer that this process waits on.
-     * \param index the transfer
-     * \param when when it completed
+     * \brief Another process's notice: one of its ranks received a transfer that this process
+     * waits on, or consumed a piece this process sent (its receive slot is free).
+     * \param notice the transfer's index, with SLOT_FREED set for a freed slot
+     * \param when when it happened
      */
-    void OnRemoteCompletion(uint32_t index, Time when);
+    void OnRemoteCompletion(uint32_t notice, Time when);
+    /** \brief Tell the senders' processes of the slots that freed here for them. */
+    void SendRemoteFrees();
     /**
      * \brief A message arrived at a receiver.
      * \param qp the receiver's queue pair
