@@ -66,22 +66,7 @@ Ptr<FabricTopology>
 BuildTopology(uint32_t nodes)
 {
     TopologyHelper helper;
-    helper.SetName(fmt::format("{}x DGX H100, NDR rail-optimised fat-tree", nodes));
-    NodeKindSpec dgx;
-    dgx.name = "dgx-h100";
-    dgx.gpuModel = "H100";
-    dgx.board = "H100";
-    dgx.gpus = 8;
-    dgx.hcas = 8;
-    helper.AddNodeKind(dgx);
-    helper.AddNodes("dgx-h100", nodes);
-    FatTreeSpec ft;
-    ft.present = true;
-    ft.levels = 2;
-    ft.radix = 64;
-    ft.railOptimized = true;
-    ft.speed = "NDR";
-    helper.SetFatTree(ft);
+    helper.SetDgxH100RailFatTree(nodes, 64);
     return helper.Build();
 }
 

@@ -46,22 +46,7 @@ Ptr<FabricTopology>
 BuildFabric(uint32_t servers, uint32_t systems)
 {
     TopologyHelper helper;
-    helper.SetName(fmt::format("{}x DGX H100, NDR rail-optimised fat-tree", servers));
-    NodeKindSpec dgx;
-    dgx.name = "dgx-h100";
-    dgx.gpuModel = "H100";
-    dgx.board = "H100";
-    dgx.gpus = 8;
-    dgx.hcas = 8;
-    helper.AddNodeKind(dgx);
-    helper.AddNodes("dgx-h100", servers);
-    FatTreeSpec ft;
-    ft.present = true;
-    ft.levels = 2;
-    ft.radix = 64;
-    ft.railOptimized = true;
-    ft.speed = "NDR";
-    helper.SetFatTree(ft);
+    helper.SetDgxH100RailFatTree(servers, 64);
     helper.SetSystemCount(systems);
     return helper.Build();
 }

@@ -97,6 +97,27 @@ TopologyHelper::SetDatelines(bool datelines)
 }
 
 void
+TopologyHelper::SetDgxH100RailFatTree(uint32_t servers, uint32_t radix)
+{
+    SetName(std::to_string(servers) + "x DGX H100, NDR rail-optimised fat-tree");
+    NodeKindSpec dgx;
+    dgx.name = "dgx-h100";
+    dgx.gpuModel = "H100";
+    dgx.board = "H100";
+    dgx.gpus = 8;
+    dgx.hcas = 8;
+    AddNodeKind(dgx);
+    AddNodes("dgx-h100", servers);
+    FatTreeSpec ft;
+    ft.present = true;
+    ft.levels = 2;
+    ft.radix = radix;
+    ft.railOptimized = true;
+    ft.speed = "NDR";
+    SetFatTree(ft);
+}
+
+void
 TopologyHelper::SetSystemCount(uint32_t systems)
 {
     if (systems == 0)

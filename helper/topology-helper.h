@@ -51,6 +51,14 @@ class TopologyHelper
     void AddSwitch(const SwitchSpec& sw);
     /** \param link an explicit link */
     void AddLink(const LinkSpec& link);
+    /**
+     * \brief The common cluster in one call: `servers` DGX H100 (8 GPUs on the H100
+     * NVSwitch board, 8 NDR HCAs; kind "dgx-h100") on a 2-level rail-optimised NDR fat-tree
+     * of radix-`radix` switches, named "Nx DGX H100, NDR rail-optimised fat-tree".
+     * \param servers DGX H100 servers
+     * \param radix ports per switch
+     */
+    void SetDgxH100RailFatTree(uint32_t servers, uint32_t radix);
     /** \param allow build even if the routes can deadlock */
     void SetAllowDeadlock(bool allow);
     /**

@@ -40,21 +40,7 @@ TopologyDescription
 DgxFatTree(uint32_t servers)
 {
     TopologyHelper helper;
-    NodeKindSpec dgx;
-    dgx.name = "dgx-h100";
-    dgx.gpuModel = "H100";
-    dgx.board = "H100";
-    dgx.gpus = 8;
-    dgx.hcas = 8;
-    helper.AddNodeKind(dgx);
-    helper.AddNodes("dgx-h100", servers);
-    FatTreeSpec ft;
-    ft.present = true;
-    ft.levels = 2;
-    ft.radix = 16;
-    ft.railOptimized = true;
-    ft.speed = "NDR";
-    helper.SetFatTree(ft);
+    helper.SetDgxH100RailFatTree(servers, 16);
     return helper.GetDescription();
 }
 
