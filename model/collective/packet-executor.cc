@@ -8,6 +8,7 @@
 
 #include "ns3/fabric-config-error.h"
 #include "ns3/fabric-port-group.h"
+#include "ns3/fabric-simulator-cache.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
 #include "ns3/nvlink-net-device.h"
@@ -414,7 +415,7 @@ PacketExecutor::Run(CollectiveSchedule&& schedule,
     m_pendingPosts = 0;
     m_running = true;
     m_result = CollectiveRunResult{};
-    m_result.start = Simulator::Now();
+    m_result.start = FabricSimulatorCache::Now();
     m_result.end = m_result.start;
     m_result.transferStart.assign(n, Time());
     m_result.transferEnd.assign(n, Time());
@@ -455,7 +456,7 @@ PacketExecutor::Run(CollectiveSchedule&& schedule,
                                 &PacketExecutor::Ready,
                                 this,
                                 i,
-                                Simulator::Now() + baseLatency);
+                                FabricSimulatorCache::Now() + baseLatency);
         }
     }
 }
@@ -473,7 +474,7 @@ PacketExecutor::Ready(uint32_t index, Time since)
     }
     const bool nvlink = DynamicCast<NvlinkNetDevice>(
                             m_topology->GetSourcePort(m_ranks[t.src], m_ranks[t.dst])) != nullptr;
-    Time delay = since + (nvlink ? m_intraLatency : m_interLatency) - Simulator::Now();
+    Time delay = since + (nvlink ? m_intraLatency : m_interLatency) - FabricSimulatorCache::Now();
     if (delay.IsStrictlyNegative())
     {
         ++m_late; // another process's completion, known after the step latency was over
@@ -541,7 +542,7 @@ void
 PacketExecutor::Send(uint32_t index)
 {
     const CollectiveTransfer& t = m_schedule.transfers[index];
-    m_result.transferStart[index] = Simulator::Now();
+    m_result.transferStart[index] = FabricSimulatorCache::Now();
     ++m_inFlight;
     if (t.bytes == 0)
     {
@@ -727,7 +728,7 @@ PacketExecutor::Complete(uint32_t index)
         m_done(m_result); // an empty schedule
         return;
     }
-    const Time now = Simulator::Now();
+    const Time now = FabricSimulatorCache::Now();
     m_result.transferEnd[index] = now;
     m_result.end = std::max(m_result.end, now);
     m_transferTrace(index, m_result.transferStart[index], now);
@@ -778,7 +779,7 @@ PacketExecutor::CompleteDistributed(uint32_t index)
             notify.push_back(system);
         }
     };
-    const Time now = Simulator::Now();
+    const Time now = FabricSimulatorCache::Now();
     for (uint32_t k = m_firstDependent[index]; k < m_firstDependent[index + 1]; ++k)
     {
         const uint32_t next = m_dependents[k];

@@ -9,6 +9,7 @@
 #include "fabric-channel.h"
 #include "fabric-port-group.h"
 #include "fabric-remote-header.h"
+#include "fabric-simulator-cache.h"
 #include "fabric-switch.h"
 
 #include "ns3/boolean.h"
@@ -668,7 +669,7 @@ FabricNetDevice::Wake()
     {
         return; // the decision on the stack will look again before it returns
     }
-    const Time now = Simulator::Now();
+    const Time now = FabricSimulatorCache::Now();
     ScheduleDecision(std::max(now, m_wireFreeAt));
 }
 
@@ -684,7 +685,7 @@ FabricNetDevice::ScheduleDecision(Time at)
         m_txEvent->Cancel(); // e.g. a wait for credits, overtaken by a packet that can go now
         m_decisionPending = false;
     }
-    const Time now = Simulator::Now();
+    const Time now = FabricSimulatorCache::Now();
     if (at <= now)
     {
         TransmitNext();
@@ -694,7 +695,7 @@ FabricNetDevice::ScheduleDecision(Time at)
     // Only log prefixes see the difference; the event runs this port's code at the right time.
     m_txEvent = m_decisionEvents.Take();
     m_txEvent->m_device = this;
-    Simulator::Schedule(at - now, Ptr<EventImpl>(m_txEvent));
+    FabricSimulatorCache::Schedule(at - now, m_txEvent);
     m_decisionPending = true;
     m_decisionAt = at;
 }
@@ -702,7 +703,7 @@ FabricNetDevice::ScheduleDecision(Time at)
 void
 FabricNetDevice::TransmitNext()
 {
-    const Time now = Simulator::Now();
+    const Time now = FabricSimulatorCache::Now();
     m_decisionPending = false; // this is the decision (or any pending one was cancelled)
     m_inTransmit = true;
     if (!m_linkUp)
@@ -849,10 +850,10 @@ FabricNetDevice::TransmitNext()
         arrival->m_sl = frame.sl;
         arrival->m_vl = vl;
         arrival->m_txTime = txTime;
-        // The simulator takes a reference of its own (GetPointer), the pool keeps its one.
-        Simulator::ScheduleWithContext(m_peerNodeId,
-                                       start - now + m_delay + rxOffset,
-                                       GetPointer(Ptr<EventImpl>(arrival)));
+        // The simulator takes a reference of its own, the pool keeps its one.
+        FabricSimulatorCache::ScheduleWithContext(m_peerNodeId,
+                                                  start - now + m_delay + rxOffset,
+                                                  arrival);
     }
 
     m_inTransmit = false;
@@ -922,7 +923,8 @@ FabricNetDevice::Receive(Ptr<Packet> packet,
         frame.sl = sl;
         frame.vl = vl;
         // Cut-through: the packet's tail is still arriving for txTime after its head.
-        frame.tailReady = Simulator::Now() + (m_switch->IsCutThrough() ? txTime : Time());
+        frame.tailReady =
+            FabricSimulatorCache::Now() + (m_switch->IsCutThrough() ? txTime : Time());
         m_switch->Ingress(m_switchPort, std::move(frame));
         return;
     }
@@ -977,7 +979,7 @@ FabricNetDevice::SendFlowControl(uint8_t vl)
         return; // the sender ignores credits: nothing to tell it
     }
     // An FCP goes between data packets: after the packet on the wire now, ahead of the next.
-    const Time now = Simulator::Now();
+    const Time now = FabricSimulatorCache::Now();
     const Time sendAt = std::max(now, m_wireFreeAt);
     m_wireFreeAt = sendAt + m_fcpTxTime;
     ++m_fcpPackets;
@@ -1079,7 +1081,7 @@ FabricNetDevice::GetCreditStallTime(uint8_t vl) const
     Time total = m_stallTotal[vl & 0x0F];
     if (m_stalledVls & (1u << vl))
     {
-        total += Simulator::Now() - m_stallStart[vl];
+        total += FabricSimulatorCache::Now() - m_stallStart[vl];
     }
     return total;
 }
@@ -1091,7 +1093,7 @@ FabricNetDevice::GetCurrentCreditStall(uint8_t vl) const
     {
         return Time();
     }
-    return Simulator::Now() - m_stallStart[vl];
+    return FabricSimulatorCache::Now() - m_stallStart[vl];
 }
 
 bool
@@ -1366,7 +1368,7 @@ FabricNetDevice::SetLinkState(bool up)
         {
             flight += m_switch->GetLatency();
         }
-        m_dropUntil = Simulator::Now() + flight;
+        m_dropUntil = FabricSimulatorCache::Now() + flight;
     }
     for (const auto& cb : m_linkChangeCallbacks)
     {
@@ -1381,7 +1383,7 @@ FabricNetDevice::SetLinkState(bool up)
 bool
 FabricNetDevice::DropFaulty(Ptr<Packet> packet, uint32_t bytes, uint8_t vl)
 {
-    const bool lost = !m_linkUp || Simulator::Now() <= m_dropUntil;
+    const bool lost = !m_linkUp || FabricSimulatorCache::Now() <= m_dropUntil;
     const bool corrupted = !lost && m_channel->DrawCorrupted(bytes);
     if (!lost && !corrupted)
     {

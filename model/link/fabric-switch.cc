@@ -6,6 +6,8 @@
 
 #include "fabric-switch.h"
 
+#include "fabric-simulator-cache.h"
+
 #include "ns3/fabric-config-error.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
@@ -287,7 +289,7 @@ FabricSwitch::GetTimeAboveThreshold(uint16_t port) const
     Time total = m_hotTotal[port];
     if (m_portQueue[port] >= m_queueThreshold && m_queueThreshold > 0)
     {
-        total += Simulator::Now() - m_hotSince[port];
+        total += FabricSimulatorCache::Now() - m_hotSince[port];
     }
     return total;
 }
@@ -405,7 +407,7 @@ FabricSwitch::AccountQueue(const FabricFrame& frame, bool join)
     const bool isHot = depth >= m_queueThreshold;
     if (wasHot != isHot && m_queueThreshold > 0)
     {
-        const Time now = Simulator::Now();
+        const Time now = FabricSimulatorCache::Now();
         if (isHot)
         {
             m_hotSince[port] = now;

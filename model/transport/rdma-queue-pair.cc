@@ -12,6 +12,7 @@
 #include "ns3/fabric-config-error.h"
 #include "ns3/fabric-net-device.h"
 #include "ns3/fabric-port-group.h"
+#include "ns3/fabric-simulator-cache.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
 #include "ns3/simulator.h"
@@ -377,7 +378,7 @@ RdmaQueuePair::Post(const RdmaWorkRequest& request)
     wqe.immediate = request.immediate;
     wqe.remoteAddress = request.remoteAddress;
     wqe.rkey = request.rkey;
-    wqe.posted = Simulator::Now();
+    wqe.posted = FabricSimulatorCache::Now();
     m_postedPsnEnd += wqe.packets;
     m_postedBytes += request.bytes;
     const uint64_t sequence = m_sqBase + m_sq.size();
@@ -462,7 +463,7 @@ RdmaQueuePair::SendNext()
         NS_LOG_LOGIC(Describe() << " window full: " << inflight << " B in flight");
         return false; // an ACK will reopen it
     }
-    const Time now = Simulator::Now();
+    const Time now = FabricSimulatorCache::Now();
     if ((m_rateLimit.GetBitRate() != 0 || m_ccti > 0) && m_nextSendAt > now)
     {
         if (!m_paceEvent.IsRunning())
@@ -623,7 +624,7 @@ RdmaQueuePair::ReceiveRequest(Ptr<const Packet> packet,
     m_ackDestination = src;
     const uint32_t payload = packet->GetSize() - header.GetSerializedSize() - bth.GetPadCnt();
     const uint32_t immediate = header.HasImmediate() ? header.GetImmediate() : 0;
-    const Time now = Simulator::Now();
+    const Time now = FabricSimulatorCache::Now();
     if (bth.GetFecn())
     {
         // A switch found congestion on the way: return BECN at once (on the next ACK).
@@ -740,7 +741,7 @@ RdmaQueuePair::Deliver(uint8_t opcode, uint32_t payload, uint32_t immediate, Tim
         completion.withImmediate = kind == LAST_WITH_IMMEDIATE || kind == ONLY_WITH_IMMEDIATE;
         completion.immediate = immediate;
         completion.start = m_rxMessageStart;
-        completion.end = Simulator::Now();
+        completion.end = FabricSimulatorCache::Now();
         m_completions.push_back(completion);
     }
 }
@@ -856,7 +857,7 @@ RdmaQueuePair::Acknowledge(uint64_t una)
         m_txBytePos = m_unaBytePos;
     }
     RestartTimer(); // progress: the timer counts from now
-    const Time now = Simulator::Now();
+    const Time now = FabricSimulatorCache::Now();
     for (size_t i = 0; i < done; ++i)
     {
         const Wqe wqe = m_sq.front();
@@ -905,7 +906,7 @@ RdmaQueuePair::RestartTimer()
     }
     // Lazy: the deadline moves, the event stays; when it fires early it re-arms itself. One
     // event per QP at most, instead of a cancelled event per ACK left in the scheduler.
-    m_timerDeadline = Simulator::Now() + m_timeout;
+    m_timerDeadline = FabricSimulatorCache::Now() + m_timeout;
     if (!m_timerArmed)
     {
         m_timerArmed = true;
@@ -922,7 +923,7 @@ RdmaQueuePair::Timeout()
     {
         return; // everything was acknowledged meanwhile
     }
-    const Time now = Simulator::Now();
+    const Time now = FabricSimulatorCache::Now();
     if (now < m_timerDeadline)
     {
         // An ACK made progress since the event was scheduled: wait until the new deadline.
