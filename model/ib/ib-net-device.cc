@@ -160,36 +160,33 @@ IbNetDevice::AddFraming(Ptr<Packet> packet, uint16_t dst, uint8_t sl, uint8_t vl
                                 "packet of " + std::to_string(lrhToIcrc) +
                                     " bytes exceeds the LRH PktLen limit (8188)");
     }
-    IbLrhHeader lrh;
-    lrh.SetVl(vl);
-    lrh.SetSl(sl);
-    lrh.SetLnh(protocol == PROTOCOL_IBA_GLOBAL ? IbLrhHeader::IBA_GLOBAL : IbLrhHeader::IBA_LOCAL);
-    lrh.SetDlid(dst);
-    lrh.SetSlid(GetLid());
-    lrh.SetPacketLengthBytes(lrhToIcrc);
-    packet->AddHeader(lrh);
-    packet->AddTrailer(IbCrcTrailer());
+    m_txLrh.SetVl(vl);
+    m_txLrh.SetSl(sl);
+    m_txLrh.SetLnh(protocol == PROTOCOL_IBA_GLOBAL ? IbLrhHeader::IBA_GLOBAL
+                                                   : IbLrhHeader::IBA_LOCAL);
+    m_txLrh.SetDlid(dst);
+    m_txLrh.SetSlid(GetLid());
+    m_txLrh.SetPacketLengthBytes(lrhToIcrc);
+    packet->AddHeader(m_txLrh);
+    packet->AddTrailer(m_txCrc);
 }
 
 uint16_t
 IbNetDevice::RemoveFraming(Ptr<Packet> packet, uint16_t& protocol)
 {
-    IbLrhHeader lrh;
-    packet->RemoveHeader(lrh);
-    IbCrcTrailer crc;
-    packet->RemoveTrailer(crc);
-    protocol = lrh.GetLnh();
-    return lrh.GetSlid();
+    packet->RemoveHeader(m_rxLrh);
+    packet->RemoveTrailer(m_rxCrc);
+    protocol = m_rxLrh.GetLnh();
+    return m_rxLrh.GetSlid();
 }
 
 void
 IbNetDevice::RewriteVl(Ptr<Packet> packet, uint8_t vl)
 {
     // The VL is a variant field (covered by the VCRC, not the ICRC): switches rewrite it.
-    IbLrhHeader lrh;
-    packet->RemoveHeader(lrh);
-    lrh.SetVl(vl);
-    packet->AddHeader(lrh);
+    packet->RemoveHeader(m_rxLrh);
+    m_rxLrh.SetVl(vl);
+    packet->AddHeader(m_rxLrh);
 }
 
 } // namespace ns3

@@ -7,7 +7,9 @@
 #ifndef IB_NET_DEVICE_H
 #define IB_NET_DEVICE_H
 
+#include "ib-crc-trailer.h"
 #include "ib-link-speed.h"
+#include "ib-lrh-header.h"
 
 #include "ns3/fabric-net-device.h"
 
@@ -87,6 +89,14 @@ class IbNetDevice : public FabricNetDevice
 
     IbLinkSpeed m_speed{IbLinkSpeed::NDR}; //!< generation
     uint32_t m_width{4};                   //!< lanes
+
+    // Framing objects kept for every packet: an ns-3 Header or Trailer costs about 110
+    // instructions to construct and destroy (ObjectBase's logged destructor), twice per
+    // packet each way. Every field written is set (or read back) each time.
+    IbLrhHeader m_txLrh;  //!< the LRH being added
+    IbCrcTrailer m_txCrc; //!< the ICRC/VCRC trailer being added
+    IbLrhHeader m_rxLrh;  //!< the LRH being removed or rewritten
+    IbCrcTrailer m_rxCrc; //!< the trailer being removed
 };
 
 } // namespace ns3

@@ -109,9 +109,8 @@ NvlinkNetDevice::GetWireBytesForData(uint32_t dataBytes) const
 uint32_t
 NvlinkNetDevice::GetWireBytes(Ptr<const Packet> packet) const
 {
-    NvlinkHeader header;
-    packet->PeekHeader(header);
-    return header.GetPayloadLength() + header.GetPacketCount() * m_headerBytes;
+    packet->PeekHeader(m_rxHeader);
+    return m_rxHeader.GetPayloadLength() + m_rxHeader.GetPacketCount() * m_headerBytes;
 }
 
 uint32_t
@@ -158,34 +157,31 @@ NvlinkNetDevice::AddFraming(Ptr<Packet> packet,
                                 "a transfer unit of " + std::to_string(data) +
                                     " B exceeds 65535 B");
     }
-    NvlinkHeader header;
-    header.SetVl(vl);
-    header.SetSl(sl);
-    header.SetDestination(dst);
-    header.SetSource(GetGpuId());
-    header.SetPayloadLength(static_cast<uint16_t>(data));
-    header.SetPacketCount(static_cast<uint16_t>(GetPacketCount(data)));
-    header.SetProtocol(protocol);
-    header.SetUpperHeaderLength(static_cast<uint16_t>(upper - data));
-    packet->AddHeader(header);
+    m_txHeader.SetVl(vl);
+    m_txHeader.SetSl(sl);
+    m_txHeader.SetDestination(dst);
+    m_txHeader.SetSource(GetGpuId());
+    m_txHeader.SetPayloadLength(static_cast<uint16_t>(data));
+    m_txHeader.SetPacketCount(static_cast<uint16_t>(GetPacketCount(data)));
+    m_txHeader.SetProtocol(protocol);
+    m_txHeader.SetUpperHeaderLength(static_cast<uint16_t>(upper - data));
+    packet->AddHeader(m_txHeader);
 }
 
 uint16_t
 NvlinkNetDevice::RemoveFraming(Ptr<Packet> packet, uint16_t& protocol)
 {
-    NvlinkHeader header;
-    packet->RemoveHeader(header);
-    protocol = header.GetProtocol();
-    return header.GetSource();
+    packet->RemoveHeader(m_rxHeader);
+    protocol = m_rxHeader.GetProtocol();
+    return m_rxHeader.GetSource();
 }
 
 void
 NvlinkNetDevice::RewriteVl(Ptr<Packet> packet, uint8_t vl)
 {
-    NvlinkHeader header;
-    packet->RemoveHeader(header);
-    header.SetVl(vl);
-    packet->AddHeader(header);
+    packet->RemoveHeader(m_rxHeader);
+    m_rxHeader.SetVl(vl);
+    packet->AddHeader(m_rxHeader);
 }
 
 } // namespace ns3

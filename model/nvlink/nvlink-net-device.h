@@ -7,6 +7,8 @@
 #ifndef NVLINK_NET_DEVICE_H
 #define NVLINK_NET_DEVICE_H
 
+#include "nvlink-header.h"
+
 #include "ns3/fabric-net-device.h"
 
 namespace ns3
@@ -84,6 +86,12 @@ class NvlinkNetDevice : public FabricNetDevice
   private:
     uint32_t m_maxPayload;  //!< data bytes per NVLink packet
     uint32_t m_headerBytes; //!< header (and CRC) bytes per NVLink packet
+
+    // Headers kept for every packet: an ns-3 Header costs about 110 instructions to
+    // construct and destroy (ObjectBase's logged destructor). Every field written is set (or
+    // read back) each time.
+    NvlinkHeader m_txHeader;         //!< the header being added
+    mutable NvlinkHeader m_rxHeader; //!< the header being read, removed or rewritten
 };
 
 } // namespace ns3
