@@ -25,25 +25,26 @@ constexpr uint8_t HAS_IMMEDIATE = 2; //!< flag: ImmDt follows (after a RETH if a
 constexpr uint8_t HAS_AETH = 4;      //!< flag: an AETH follows the BTH
 
 /**
- * \brief Which extended headers each opcode carries, looked up once per packet.
+ * \brief Which extended headers each opcode carries.
  * \return a table indexed by opcode byte
  */
-const std::array<uint8_t, 256>&
-ExtendedHeaders()
+std::array<uint8_t, 256>
+BuildExtendedHeaders()
 {
-    static const std::array<uint8_t, 256> table = [] {
-        std::array<uint8_t, 256> t{};
-        for (uint32_t op = 0; op < 256; ++op)
-        {
-            const auto code = static_cast<uint8_t>(op);
-            t[op] = static_cast<uint8_t>((IbOpcodeHasReth(code) ? HAS_RETH : 0) |
-                                         (IbOpcodeHasImmediate(code) ? HAS_IMMEDIATE : 0) |
-                                         (IbOpcodeHasAeth(code) ? HAS_AETH : 0));
-        }
-        return t;
-    }();
-    return table;
+    std::array<uint8_t, 256> t{};
+    for (uint32_t op = 0; op < 256; ++op)
+    {
+        const auto code = static_cast<uint8_t>(op);
+        t[op] = static_cast<uint8_t>((IbOpcodeHasReth(code) ? HAS_RETH : 0) |
+                                     (IbOpcodeHasImmediate(code) ? HAS_IMMEDIATE : 0) |
+                                     (IbOpcodeHasAeth(code) ? HAS_AETH : 0));
+    }
+    return t;
 }
+
+/// Looked up several times per packet: a namespace-scope table, not a function-local static
+/// whose guard is checked on every call (IbOpcodeHas* use no other static data).
+const std::array<uint8_t, 256> g_extendedHeaders = BuildExtendedHeaders();
 
 } // namespace
 
@@ -74,25 +75,25 @@ RdmaTransportHeader::GetInstanceTypeId() const
 bool
 RdmaTransportHeader::HasReth() const
 {
-    return ExtendedHeaders()[m_bth.GetOpcode()] & HAS_RETH;
+    return g_extendedHeaders[m_bth.GetOpcode()] & HAS_RETH;
 }
 
 bool
 RdmaTransportHeader::HasImmediate() const
 {
-    return ExtendedHeaders()[m_bth.GetOpcode()] & HAS_IMMEDIATE;
+    return g_extendedHeaders[m_bth.GetOpcode()] & HAS_IMMEDIATE;
 }
 
 bool
 RdmaTransportHeader::HasAeth() const
 {
-    return ExtendedHeaders()[m_bth.GetOpcode()] & HAS_AETH;
+    return g_extendedHeaders[m_bth.GetOpcode()] & HAS_AETH;
 }
 
 uint32_t
 RdmaTransportHeader::SizeFor(uint8_t opcode)
 {
-    const uint8_t flags = ExtendedHeaders()[opcode];
+    const uint8_t flags = g_extendedHeaders[opcode];
     return IbBthHeader::SIZE + ((flags & HAS_RETH) ? IbRethHeader::SIZE : 0) +
            ((flags & HAS_IMMEDIATE) ? IMMEDIATE_SIZE : 0) +
            ((flags & HAS_AETH) ? IbAethHeader::SIZE : 0);
@@ -107,7 +108,7 @@ RdmaTransportHeader::GetSerializedSize() const
 void
 RdmaTransportHeader::Serialize(Buffer::Iterator start) const
 {
-    const uint8_t flags = ExtendedHeaders()[m_bth.GetOpcode()];
+    const uint8_t flags = g_extendedHeaders[m_bth.GetOpcode()];
     m_bth.Serialize(start);
     start.Next(IbBthHeader::SIZE);
     if (flags & HAS_RETH)
@@ -130,7 +131,7 @@ RdmaTransportHeader::Deserialize(Buffer::Iterator start)
 {
     m_bth.Deserialize(start);
     start.Next(IbBthHeader::SIZE);
-    const uint8_t flags = ExtendedHeaders()[m_bth.GetOpcode()];
+    const uint8_t flags = g_extendedHeaders[m_bth.GetOpcode()];
     uint32_t size = IbBthHeader::SIZE;
     if (flags & HAS_RETH)
     {
@@ -155,7 +156,7 @@ void
 RdmaTransportHeader::Print(std::ostream& os) const
 {
     m_bth.Print(os);
-    const uint8_t flags = ExtendedHeaders()[m_bth.GetOpcode()];
+    const uint8_t flags = g_extendedHeaders[m_bth.GetOpcode()];
     if (flags & HAS_RETH)
     {
         os << " ";
