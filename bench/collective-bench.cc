@@ -133,9 +133,8 @@ main(int argc, char* argv[])
     cmd.AddValue("channels", "Channels of the collective", channels);
     uint32_t nvlinkUnit = 0;
     cmd.AddValue("nvlink-unit",
-                 "Data bytes of one simulated NVLink transfer unit (the NVLink ports' Mtu, "
-                 "16-65535; 0: the device default, 4096). Wire bytes stay exact: a unit is "
-                 "sent as its 256 B NVLink packets' data plus their headers",
+                 "Data bytes of one simulated NVLink transfer unit (NvlinkHelper::SetTransferUnit, "
+                 "16-65280; 0: the ports' Mtu, 4096). Wire bytes stay exact",
                  nvlinkUnit);
     bool planOnly = false;
     cmd.AddValue("plan-only",
@@ -164,14 +163,7 @@ main(int argc, char* argv[])
             fabric == "dgx" ? BuildTopology(nodes) : BuildSwitchTopology(hosts);
         if (nvlinkUnit != 0)
         {
-            if (nvlinkUnit < 16 || nvlinkUnit > 65535)
-            {
-                throw FabricConfigError("--nvlink-unit",
-                                        std::to_string(nvlinkUnit) +
-                                            " is outside 16-65535 bytes");
-            }
-            Config::Set("/NodeList/*/DeviceList/*/$ns3::NvlinkNetDevice/Mtu",
-                        UintegerValue(nvlinkUnit));
+            NvlinkHelper::SetTransferUnit(NodeContainer::GetGlobal(), nvlinkUnit);
         }
         const double t1 = WallClockSeconds();
 

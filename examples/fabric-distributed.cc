@@ -75,6 +75,7 @@ main(int argc, char* argv[])
     uint32_t channels = 2;
     uint32_t systems = 1;
     std::string engine = "granted-time-window";
+    uint32_t nvlinkUnit = 0;
 
     CommandLine cmd(__FILE__);
     cmd.AddValue("nodes", "DGX H100 servers (8 GPUs and 8 NDR HCAs each)", nodes);
@@ -89,6 +90,10 @@ main(int argc, char* argv[])
                  "With MPI: granted-time-window (ns3::DistributedSimulatorImpl) or "
                  "null-message (ns3::NullMessageSimulatorImpl)",
                  engine);
+    cmd.AddValue("nvlink-unit",
+                 "Data bytes of one simulated NVLink transfer unit (NvlinkHelper::SetTransferUnit, "
+                 "16-65280; 0: the ports' Mtu, 4096). Wire bytes stay exact",
+                 nvlinkUnit);
     cmd.Parse(argc, argv);
 
     uint32_t rank = 0;
@@ -124,6 +129,10 @@ main(int argc, char* argv[])
             throw FabricConfigError("--systems", "needs at least one system");
         }
         Ptr<FabricTopology> topology = BuildFabric(nodes, systems);
+        if (nvlinkUnit != 0)
+        {
+            NvlinkHelper::SetTransferUnit(NodeContainer::GetGlobal(), nvlinkUnit);
+        }
         uint32_t cut = 0;
         Ptr<DistributedRelay> relay;
 #ifdef AIFABRIC_HAVE_MPI

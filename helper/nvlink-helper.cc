@@ -11,6 +11,7 @@
 #include "ns3/log.h"
 #include "ns3/node.h"
 #include "ns3/nv-switch.h"
+#include "ns3/nvlink-net-device.h"
 #include "ns3/nvlink-channel.h"
 #include "ns3/packet.h"
 #include "ns3/simulator.h"
@@ -220,6 +221,31 @@ NvlinkHelper::EnablePcapInternal(std::string prefix,
     PcapHelper().HookDefaultSink<NvlinkNetDevice>(device,
                                                   promiscuous ? "PromiscSniffer" : "Sniffer",
                                                   file);
+}
+
+uint32_t
+NvlinkHelper::SetTransferUnit(NodeContainer nodes, uint32_t dataBytes)
+{
+    constexpr uint32_t largest = 255 * 256; // NvlinkHeader's 16-bit payload length
+    if (dataBytes < 16 || dataBytes > largest)
+    {
+        throw FabricConfigError("NvlinkHelper::SetTransferUnit",
+                                "a transfer unit of " + std::to_string(dataBytes) +
+                                    " B is outside 16-" + std::to_string(largest) + " B");
+    }
+    uint32_t changed = 0;
+    for (auto node = nodes.Begin(); node != nodes.End(); ++node)
+    {
+        for (uint32_t d = 0; d < (*node)->GetNDevices(); ++d)
+        {
+            if (Ptr<NvlinkNetDevice> port = DynamicCast<NvlinkNetDevice>((*node)->GetDevice(d)))
+            {
+                port->SetMtu(static_cast<uint16_t>(dataBytes));
+                ++changed;
+            }
+        }
+    }
+    return changed;
 }
 
 } // namespace ns3

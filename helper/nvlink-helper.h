@@ -122,6 +122,20 @@ class NvlinkHelper : public FabricHelper
 
     using FabricHelper::Install;
 
+    /**
+     * \brief Coarsen the simulated NVLink transfer unit of every NVLink port on the given
+     * nodes: each simulated packet then carries up to dataBytes of data (their Mtu), sent as
+     * that many bytes' 256 B NVLink packets and headers, so the wire bytes stay exact and only
+     * the store-and-forward granularity grows. Fewer, larger units make a large collective
+     * much cheaper to simulate (doc/performance.md measures how the result moves); call it
+     * before the transport connects (Communicator::Setup).
+     * \param nodes the nodes whose NVLink ports change (NodeContainer::GetGlobal() for all)
+     * \param dataBytes data bytes per unit: 16 (one flit) to 65280 (255 packets of 256 B,
+     * within the header's 16-bit length)
+     * \return the number of ports changed
+     */
+    static uint32_t SetTransferUnit(NodeContainer nodes, uint32_t dataBytes);
+
   private:
     void EnablePcapInternal(std::string prefix,
                             Ptr<NetDevice> nd,

@@ -281,6 +281,50 @@ TEST_F(NvlinkTest, LargerTransferUnitMovesTheResultLittle)
     EXPECT_LT(coarseEvents * 10, fineEvents);
 }
 
+TEST_F(NvlinkTest, SetTransferUnitCoarsensBuiltPortsAndKeepsTheWireBytes)
+{
+    const uint64_t size = 16 << 20; // a multiple of 256 B: every unit is whole NVLink packets
+    uint64_t unitsDefault = 0;
+    uint64_t wireDefault = 0;
+    for (const uint32_t unit : {0U, 255U * 256U})
+    {
+        Board b(NvlinkBoardSpec::DgxH100()); // 4096 B units as built
+        if (unit != 0)
+        {
+            EXPECT_EQ(NvlinkHelper::SetTransferUnit(NodeContainer::GetGlobal(), unit),
+                      2 * b.board.spec.gpus * b.board.spec.LinksPerGpu());
+        }
+        b.Send(0, 1, size);
+        Simulator::Run();
+        EXPECT_EQ(b.sinks[1]->GetTotalPayloadBytes(), size);
+        ExpectConserved();
+        uint64_t units = 0;
+        uint64_t wire = 0;
+        for (const auto& port : b.board.links[0])
+        {
+            units += port->GetTxPackets();
+            wire += port->GetTxBytes();
+        }
+        // Each 256 B NVLink packet costs its header bytes whatever the unit.
+        const Ptr<NvlinkNetDevice> port = b.board.GetGpuPort(0);
+        EXPECT_EQ(wire, size / 256 * port->GetWireBytesForData(256)) << "unit " << unit;
+        if (unit == 0)
+        {
+            unitsDefault = units;
+            wireDefault = wire;
+        }
+        else
+        {
+            EXPECT_EQ(wire, wireDefault);
+            EXPECT_LT(units * 15, unitsDefault); // 4096 -> 65280 B: 16x fewer units
+        }
+        Simulator::Destroy();
+    }
+    EXPECT_THROW(NvlinkHelper::SetTransferUnit(NodeContainer::GetGlobal(), 65281),
+                 FabricConfigError);
+    EXPECT_THROW(NvlinkHelper::SetTransferUnit(NodeContainer::GetGlobal(), 15), FabricConfigError);
+}
+
 TEST_F(NvlinkTest, HeaderRoundTripsEveryField)
 {
     NvlinkHeader h;
