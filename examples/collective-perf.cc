@@ -171,6 +171,11 @@ main(int argc, char* argv[])
         {
             throw FabricConfigError("--cc", "\"" + cc + "\": on or off");
         }
+        const Time samplePeriod = ParseDuration(queuePeriod, "--queue-period");
+        if (!samplePeriod.IsStrictlyPositive())
+        {
+            throw FabricConfigError("--queue-period", "must be above zero");
+        }
         // Before the fabric is built: every switch and queue pair takes these defaults.
         Config::SetDefault("ns3::IbSwitch::AdaptiveRouting", BooleanValue(routing == "adaptive"));
         Config::SetDefault("ns3::IbSwitch::CongestionControl", BooleanValue(cc == "on"));
@@ -250,7 +255,7 @@ main(int argc, char* argv[])
             hot.Start();
             if (!queueSeries.empty())
             {
-                hot.StartSampling(Time(queuePeriod));
+                hot.StartSampling(samplePeriod);
             }
             if (progress)
             {

@@ -31,7 +31,6 @@
 #include <fmt/core.h>
 #include <fstream>
 #include <iostream>
-#include <regex>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -74,27 +73,6 @@ Bytes(double bytes)
 {
     return bytes >= 1073741824.0 ? fmt::format("{:.2f} GiB", bytes / 1073741824.0)
                                  : fmt::format("{:.1f} MiB", bytes / 1048576.0);
-}
-
-/**
- * \param text the --queue-period value: a number and a unit of s, ms, us, ns or ps
- * \return it as a time (zero: off)
- */
-Time
-ParseQueuePeriod(const std::string& text)
-{
-    // Checked here because Time's string constructor aborts on what it cannot read.
-    static const std::regex kTime("([0-9]+(\\.[0-9]*)?)(s|ms|us|ns|ps)");
-    if (text == "0")
-    {
-        return Time();
-    }
-    if (!std::regex_match(text, kTime))
-    {
-        throw FabricConfigError("--queue-period",
-                                "\"" + text + "\" is not a time such as 10us (0: off)");
-    }
-    return Time(text);
 }
 
 } // namespace
@@ -207,7 +185,8 @@ main(int argc, char* argv[])
 
         TrainingHelper helper;
         helper.SetJobAttribute("Iterations", UintegerValue(iterations));
-        helper.SetJobAttribute("HotPortSamplePeriod", TimeValue(ParseQueuePeriod(queuePeriod)));
+        helper.SetJobAttribute("HotPortSamplePeriod",
+                               TimeValue(ParseDuration(queuePeriod, "--queue-period")));
         if (!slowdown.empty())
         {
             helper.SetJobAttribute("Slowdown", StringValue(slowdown));

@@ -18,6 +18,8 @@
 #endif
 #include "fuzz/fuzz-parsers.h"
 
+#include "ns3/duration-text.h"
+
 #include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
@@ -88,6 +90,20 @@ TEST(FuzzRegressionTest, SizesRefuseNanInfinityAndOverflow)
     }
     EXPECT_EQ(ParseByteSize("1.5K", "--bytes"), 1536U);
     EXPECT_EQ(ParseByteSize("256M", "--bytes"), 256U << 20);
+}
+
+TEST(FuzzRegressionTest, DurationsRefuseWhatTimeWouldAbortOn)
+{
+    // Time's string constructor aborts the process on these.
+    for (const char* bad : {"abc", "10", "10 us", "-1us", "1e3us", "us", ""})
+    {
+        EXPECT_NE(ErrorOf([&] { ParseDuration(bad, "--queue-period"); }).find("--queue-period"),
+                  std::string::npos)
+            << bad;
+    }
+    EXPECT_EQ(ParseDuration("10us", "--queue-period"), MicroSeconds(10));
+    EXPECT_EQ(ParseDuration("1.5ms", "--queue-period"), MicroSeconds(1500));
+    EXPECT_EQ(ParseDuration("0", "--queue-period"), Time());
 }
 
 TEST(FuzzRegressionTest, StragglerListsTakeWholeWorkersAndFiniteFactors)
