@@ -325,6 +325,26 @@ TEST_F(NvlinkTest, SetTransferUnitCoarsensBuiltPortsAndKeepsTheWireBytes)
     EXPECT_THROW(NvlinkHelper::SetTransferUnit(NodeContainer::GetGlobal(), 15), FabricConfigError);
 }
 
+TEST_F(NvlinkTest, SetTransferUnitRefusesAUnitTheConnectedBuffersCannotHold)
+{
+    NvlinkHelper helper;
+    helper.SetDeviceAttribute("RxBufferSize", UintegerValue(16 * 1024));
+    NvlinkBoard board = helper.InstallBoard(NvlinkBoardSpec::DgxH100());
+    Simulator::Stop(NanoSeconds(1));
+    Simulator::Run(); // every port set up and connected with 4 KiB units
+    EXPECT_EQ(NvlinkHelper::SetTransferUnit(board.gpus, 8192), 8 * board.spec.LinksPerGpu());
+    std::string error;
+    try
+    {
+        NvlinkHelper::SetTransferUnit(NodeContainer::GetGlobal(), 32768);
+    }
+    catch (const FabricConfigError& e)
+    {
+        error = e.what();
+    }
+    EXPECT_NE(error.find("RxBufferSize 16384 B cannot hold one"), std::string::npos) << error;
+}
+
 TEST_F(NvlinkTest, HeaderRoundTripsEveryField)
 {
     NvlinkHeader h;

@@ -396,16 +396,7 @@ FabricNetDevice::Setup()
                                     std::to_string(peer->m_numVls) + " at the other end (" +
                                     peer->Describe() + ")");
     }
-    const uint32_t largest = GetMaxPacketBytes();
-    if (m_flowControl &&
-        peer->m_rxBuffer.GetCapacityBlocks() < CreditFlowControl::BlocksFor(largest))
-    {
-        throw FabricConfigError(peer->Describe(),
-                                "RxBufferSize " + std::to_string(peer->m_rxBufferBytes) +
-                                    " B cannot hold one " + std::to_string(largest) +
-                                    "-byte packet from " + Describe() +
-                                    " (its Mtu plus headers): credits would never suffice");
-    }
+    CheckPeerBufferHoldsLargestPacket();
     m_credits.Reset(m_numVls, peer->m_rxBuffer.GetCapacityBlocks());
     m_fcpTxTime = m_bps.CalculateBytesTxTime(GetFlowControlPacketBytes());
     if (m_channel->GetBitErrorRate() > 0.0 || !m_channel->IsLinkUp())
@@ -1222,7 +1213,26 @@ bool
 FabricNetDevice::SetMtu(const uint16_t mtu)
 {
     m_mtu = mtu;
+    if (m_setupDone)
+    {
+        CheckPeerBufferHoldsLargestPacket(); // a port already connected, resized afterwards
+    }
     return true;
+}
+
+void
+FabricNetDevice::CheckPeerBufferHoldsLargestPacket() const
+{
+    const uint32_t largest = GetMaxPacketBytes();
+    if (m_flowControl &&
+        m_peer->m_rxBuffer.GetCapacityBlocks() < CreditFlowControl::BlocksFor(largest))
+    {
+        throw FabricConfigError(m_peer->Describe(),
+                                "RxBufferSize " + std::to_string(m_peer->m_rxBufferBytes) +
+                                    " B cannot hold one " + std::to_string(largest) +
+                                    "-byte packet from " + Describe() +
+                                    " (its Mtu plus headers): credits would never suffice");
+    }
 }
 
 uint16_t

@@ -573,6 +573,12 @@ class FabricNetDevice : public NetDevice
     void Setup();
 
     /**
+     * \brief Throw unless the peer's input buffer holds one largest packet of ours (credits
+     * would never suffice): at setup, and again when a connected port's Mtu changes.
+     */
+    void CheckPeerBufferHoldsLargestPacket() const;
+
+    /**
      * \param text SL-to-VL table, 16 comma-separated VLs
      */
     void SetSlToVlTable(std::string text);
