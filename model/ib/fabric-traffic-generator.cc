@@ -190,16 +190,15 @@ FabricTrafficGenerator::Fill()
         }
         if (first)
         {
-            IbRethHeader reth;
-            reth.SetDmaLength(static_cast<uint32_t>(std::min<uint64_t>(m_messageSize, 0xFFFFFFFF)));
-            packet->AddHeader(reth);
+            m_reth.SetDmaLength(
+                static_cast<uint32_t>(std::min<uint64_t>(m_messageSize, 0xFFFFFFFF)));
+            packet->AddHeader(m_reth);
         }
-        IbBthHeader bth;
-        bth.SetOpcode(opcode);
-        bth.SetPadCnt(static_cast<uint8_t>(pad));
-        bth.SetDestQp(m_destQp);
-        bth.SetPsn(m_psn);
-        packet->AddHeader(bth);
+        m_bth.SetOpcode(opcode);
+        m_bth.SetPadCnt(static_cast<uint8_t>(pad));
+        m_bth.SetDestQp(m_destQp);
+        m_bth.SetPsn(m_psn);
+        packet->AddHeader(m_bth);
         m_txTrace(packet);
         if (!m_device->SendTo(packet, m_dlid, m_sl, PROTOCOL_BTH))
         {

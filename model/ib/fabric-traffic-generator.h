@@ -8,6 +8,8 @@
 #define FABRIC_TRAFFIC_GENERATOR_H
 
 #include "ns3/application.h"
+#include "ns3/ib-bth-header.h"
+#include "ns3/ib-reth-header.h"
 #include "ns3/traced-callback.h"
 
 namespace ns3
@@ -86,6 +88,10 @@ class FabricTrafficGenerator : public Application
     uint64_t m_payloadSent{0};  //!< payload bytes queued
     uint64_t m_packetsSent{0};  //!< packets queued
     uint64_t m_messagesSent{0}; //!< messages fully queued
+    // Kept, not made per packet: an ns-3 header costs more to construct and destroy than
+    // to fill. Fill() sets every field it uses each time.
+    IbBthHeader m_bth;   //!< the BTH of the packet being made
+    IbRethHeader m_reth; //!< the RETH of a message's first packet
 
     TracedCallback<Ptr<const Packet>> m_txTrace; //!< Tx
 };

@@ -7,6 +7,7 @@
 #include "fabric-traffic-sink.h"
 
 #include "ns3/fabric-net-device.h"
+#include "ns3/fabric-simulator-cache.h"
 #include "ns3/ib-bth-header.h"
 #include "ns3/ib-reth-header.h"
 #include "ns3/log.h"
@@ -85,10 +86,12 @@ FabricTrafficSink::Receive(Ptr<NetDevice> device,
                            uint16_t protocol,
                            const Address& from)
 {
-    uint8_t raw[2];
-    Mac16Address::ConvertFrom(from).CopyTo(raw);
+    // The source LID as a Mac16Address: two bytes, most significant first.
+    NS_ASSERT(Mac16Address::IsMatchingType(from));
+    uint8_t raw[Address::MAX_SIZE];
+    from.CopyTo(raw);
     const auto slid = static_cast<uint16_t>((raw[0] << 8) | raw[1]);
-    IbBthHeader bth;
+    IbBthHeader& bth = m_bth;
     packet->PeekHeader(bth);
     uint32_t headers = bth.GetSerializedSize();
     if (IbOpcodeHasReth(bth.GetOpcode()))
@@ -96,7 +99,7 @@ FabricTrafficSink::Receive(Ptr<NetDevice> device,
         headers += IbRethHeader::SIZE;
     }
     FlowStats& flow = m_flows[slid];
-    const Time now = Simulator::Now();
+    const Time now = FabricSimulatorCache::Now();
     if (flow.packets == 0)
     {
         flow.firstRx = now;

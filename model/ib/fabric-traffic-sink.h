@@ -8,6 +8,7 @@
 #define FABRIC_TRAFFIC_SINK_H
 
 #include "ns3/application.h"
+#include "ns3/ib-bth-header.h"
 #include "ns3/nstime.h"
 #include "ns3/traced-callback.h"
 
@@ -83,6 +84,7 @@ class FabricTrafficSink : public Application
 
     std::map<uint16_t, FlowStats> m_flows;                 //!< per source LID
     uint64_t m_totalPayload{0};                            //!< all payload bytes
+    IbBthHeader m_bth; //!< the last packet's BTH (kept: cheaper than one per packet)
     TracedCallback<Ptr<const Packet>, uint16_t> m_rxTrace; //!< Rx
 };
 

@@ -6,6 +6,7 @@
 
 #include "fabric-net-device.h"
 
+#include "fabric-buffer-reserve.h"
 #include "fabric-channel.h"
 #include "fabric-port-group.h"
 #include "fabric-remote-header.h"
@@ -83,7 +84,13 @@ class FabricNetDevice::ArrivalEvent : public EventImpl
   protected:
     void Notify() override
     {
-        m_device->Receive(std::move(m_packet), m_bytes, m_dst, m_sl, m_vl, m_txTime);
+        // ns-3.37's Ptr has no move: hand the reference over by hand, so that the event
+        // lets go of the packet now and the receiver is its only holder (an endpoint then
+        // takes the framing off in place instead of copying the packet).
+        Packet* packet = PeekPointer(m_packet);
+        packet->Ref();
+        m_packet = nullptr;
+        m_device->Receive(Ptr<Packet>(packet, false), m_bytes, m_dst, m_sl, m_vl, m_txTime);
     }
 };
 
@@ -195,6 +202,8 @@ FabricNetDevice::FabricNetDevice()
 {
     NS_LOG_FUNCTION(this);
     m_slToVl.fill(0);
+    // Once per process, at build time: packets' headers then go in place (see there).
+    FabricBufferReserve::Reserve();
 }
 
 FabricNetDevice::~FabricNetDevice()
@@ -931,8 +940,9 @@ FabricNetDevice::Receive(Ptr<Packet> packet,
     m_rxBuffer.Release(vl, blocks);
     SendFlowControl(vl);
     m_snifferTrace(packet);
-    // Other holders of this packet (trace sinks upstream) must not see the framing vanish.
-    Ptr<Packet> delivered = packet->Copy();
+    // Other holders of this packet (trace sinks upstream) must not see the framing vanish;
+    // with none, the framing comes off the packet itself.
+    Ptr<Packet> delivered = packet->GetReferenceCount() == 1 ? packet : packet->Copy();
     uint16_t protocol = 0;
     const uint16_t src = RemoveFraming(delivered, protocol);
     m_macRxTrace(delivered);
