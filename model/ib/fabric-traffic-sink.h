@@ -82,8 +82,8 @@ class FabricTrafficSink : public Application
                  uint16_t protocol,
                  const Address& from);
 
-    std::map<uint16_t, FlowStats> m_flows;                 //!< per source LID
-    uint64_t m_totalPayload{0};                            //!< all payload bytes
+    std::map<uint16_t, FlowStats> m_flows; //!< per source LID
+    uint64_t m_totalPayload{0};            //!< all payload bytes
     IbBthHeader m_bth; //!< the last packet's BTH (kept: cheaper than one per packet)
     TracedCallback<Ptr<const Packet>, uint16_t> m_rxTrace; //!< Rx
 };
